@@ -1,0 +1,5 @@
+"""``python -m stancegraph`` runs the CLI."""
+
+from stancegraph.cli import main
+
+main()
