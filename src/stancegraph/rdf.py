@@ -10,13 +10,15 @@ going through rdflib objects.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from stancegraph import vocab
-from stancegraph.namespaces import DCTERMS, GRAPH, ID, OWL, PROV, RDF, RDFS, SDO, SG, SKOS, XSD
+from stancegraph.namespaces import DCTERMS, GRAPH, ID, OWL, PROV, RDF, RDFS, SDO, SG, SKOS, VOCAB, XSD
 from stancegraph.records import (
     ActorRef,
     CardRecord,
@@ -58,7 +60,7 @@ def N(iri: object) -> NamedNode:  # noqa: N802 - reads like the RDF term it buil
 
 def source_graph_iri(source_id: str) -> str:
     """The named graph (and document node) of a source, from its file name or id."""
-    return str(GRAPH[f"source/{slugify(source_id, max_length=120)}"])
+    return str(GRAPH[f"source/{slugify(Path(source_id).stem or source_id, max_length=120)}"])
 
 
 def date_literal(value: DateValue) -> Literal:
@@ -170,7 +172,12 @@ def actor_quads(actor: Actor, graph: str, *, full: bool = False) -> list[Quad]:
         em.add(a, SG.role, _text(role))
     em.opt(a, SG.country, actor.country)
     for code in actor.codes:
-        em.add(a, SG.actorCode, _text(code))
+        # CAMEO actor codes are groups of three letters ("RUS", "RUSGOV"); the names
+        # event datasets use for an actor ("VLADIMIR PUTIN") are labels for matching.
+        if re.fullmatch(r"(?:[A-Z0-9]{3})+", code):
+            em.add(a, SG.actorCode, _text(code))
+        else:
+            em.add(a, SKOS.hiddenLabel, _text(code))
     em.opt(a, SDO.description, actor.description)
     return em.quads
 
@@ -229,7 +236,6 @@ def card_quads(card: CardRecord, graph: str, registry: Registry) -> list[Quad]:
         em.add(node, SG.line, _int(item.line))
         em.add(node, PROV.wasDerivedFrom, g)
         em.add(stance, SG.evidence, node)
-        em.add(g, SG.timelineItem, node)
         for quote in item.quotes:
             st = N(ID[f"statement/{content_hash(node.value, quote.text)}"])
             em.add(st, RDF.type, N(SG.Statement))
@@ -260,14 +266,16 @@ def card_quads(card: CardRecord, graph: str, registry: Registry) -> list[Quad]:
             em.add(node, SG.about, t)
         cat = N(category)
         em.add(node, SG.actionCategory, cat)
-        em.add(cat, RDF.type, N(SKOS.Concept))
-        em.add(cat, SKOS.prefLabel, _text(action.category))
+        if vocab.slug(action.category) not in vocab.ACTION_CATEGORIES:
+            # a category the vocabulary does not know is minted in the document's graph
+            em.add(cat, RDF.type, N(SKOS.Concept))
+            em.add(cat, SKOS.prefLabel, _text(action.category))
+            em.add(cat, SKOS.inScheme, N(VOCAB["action"]))
         em.add(node, SG.text, _text(action.text))
         em.date(node, action.date, action.position)
         em.add(node, SG.line, _int(action.line))
         em.add(node, PROV.wasDerivedFrom, g)
         em.add(stance, SG.evidence, node)
-        em.add(g, SG.action, node)
 
     for crit in card.criticism:
         critic = _actor_from_ref(crit.critic, registry)
@@ -276,12 +284,11 @@ def card_quads(card: CardRecord, graph: str, registry: Registry) -> list[Quad]:
         em.add(node, RDF.type, N(SG.Criticism))
         em.add(node, SG.critic, N(critic.iri))
         em.add(node, SG.criticizes, h)
-        em.add(node, SG.about, stance)
+        em.add(node, DCTERMS.relation, stance)
         em.add(node, SG.text, _text(crit.text))
         em.add(node, SG.sequence, _int(crit.position))
         em.add(node, SG.line, _int(crit.line))
         em.add(node, PROV.wasDerivedFrom, g)
-        em.add(g, SG.criticism, node)
 
     quads = em.quads
     for actor in named.values():

@@ -9,6 +9,7 @@ transaction, so readers see the old source or the new one, never half of it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -42,9 +43,17 @@ def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+def _term(term: object) -> str:
+    """A term in SPARQL syntax; blank node labels are renamed because N-Triples admits
+    labels (e.g. with a leading digit or some letters) that SPARQL does not."""
+    if isinstance(term, ox.BlankNode):
+        return "_:b" + hashlib.sha1(term.value.encode("utf-8")).hexdigest()[:20]
+    return str(term)
+
+
 def _serialize_quads(quads: Iterable[ox.Quad], graph: str) -> str:
     lines = [f"INSERT DATA {{ GRAPH <{graph}> {{"]
-    lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    lines.extend(f"{_term(q.subject)} {q.predicate} {_term(q.object)} ." for q in quads)
     lines.append("} }")
     return "\n".join(lines)
 

@@ -122,7 +122,11 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
     ]
     if source is not None and not graphs:
         raise ValidationError(f"no source {source!r} in the store")
-    data = Graph()
+    # The vocabularies travel with the data: facts point at their concepts, and the
+    # shapes check those concepts (labels, schemes) as part of the graph.
+    from stancegraph.vocab import load_ontology_graph
+
+    data = load_ontology_graph()
     for info in graphs:
         quads = store.iter_quads(info.graph)
         nt = ox.serialize(

@@ -257,9 +257,8 @@ def prepare(
     quads: list[ox.Quad] = []
     title: str | None = None
     if kind == "rdf":
+        # An empty RDF document is a valid, empty graph (the W3C suites say so).
         fmt = rdf_format_for(path) or ox.RdfFormat.TURTLE
-        if not data.strip():
-            raise ParseError("the document is empty", path=path, line=1)
         quads = parse_rdf(data, graph=graph, fmt=fmt, path=path)
         report.counts = {"triples_in_document": len(quads)}
     elif kind == "registry":

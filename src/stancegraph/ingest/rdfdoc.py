@@ -39,11 +39,16 @@ def rdf_format_for(path: str | Path) -> ox.RdfFormat | None:
 
 
 def parse_rdf(
-    data: bytes, *, graph: str, fmt: ox.RdfFormat, path: str | Path | None = None
+    data: bytes,
+    *,
+    graph: str,
+    fmt: ox.RdfFormat,
+    path: str | Path | None = None,
+    base_iri: str | None = None,
 ) -> list[ox.Quad]:
     """Parse a whole RDF document into quads of ``graph``.
 
-    Relative IRIs resolve against the source graph's IRI. Parsing never
+    Relative IRIs resolve against ``base_iri``, by default the source graph's IRI. Parsing never
     fetches anything: JSON-LD remote contexts are not loaded (Oxigraph has no
     document loader unless one is given) and ``owl:imports`` is plain data.
     """
@@ -51,7 +56,7 @@ def parse_rdf(
     try:
         return [
             ox.Quad(q.subject, q.predicate, q.object, g)
-            for q in ox.parse(data, format=fmt, base_iri=graph)
+            for q in ox.parse(data, format=fmt, base_iri=base_iri or graph)
         ]
     except SyntaxError as exc:
         line = None
