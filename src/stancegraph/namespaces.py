@@ -27,6 +27,7 @@ __all__ = [
     "SKOS",
     "VOCAB",
     "WD",
+    "WDS",
     "WDT",
     "XSD",
 ]
@@ -141,6 +142,13 @@ class SG(DefinedNamespace):
     line: URIRef
     mentionText: URIRef
 
+    # Enrichment from Wikidata (stancegraph.enrich)
+    OfficeHolding: URIRef
+    EnrichmentRun: URIRef
+    officeHolder: URIRef
+    office: URIRef
+    queryText: URIRef
+
 
 ID = Namespace(BASE + "id/")
 VOCAB = Namespace(BASE + "vocab/")
@@ -148,6 +156,7 @@ GRAPH = Namespace(BASE + "graph/")
 MARL = Namespace("http://www.gsi.upm.es/ontologies/marl/ns#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WDS = Namespace("http://www.wikidata.org/entity/statement/")
 
 PREFIXES: dict[str, str] = {
     "sg": str(SG._NS),
