@@ -37,7 +37,10 @@ def test_seed_card_counts_and_stance(store: Store) -> None:
     assert src.details["holder"] == "Donald Trump"
     assert src.details["target"] == "Vladimir Putin"
     assert src.details["stance"] == {
-        "polarity": "mixed", "strength": "strong", "kind": "relationship", "flip": True
+        "polarity": "mixed",
+        "strength": "strong",
+        "kind": "relationship",
+        "flip": True,
     }
     assert src.counts["timeline"] == 7
     assert src.counts["actions"] == 4
@@ -65,9 +68,7 @@ def test_seed_factcheck_resolves_misspelt_putin(store: Store) -> None:
     # the same IRI as the card's target
     card_target = store.select("SELECT ?t WHERE { ?s a sg:Stance ; sg:target ?t }")
     assert card_target == [{"t": PUTIN}]
-    mentioned = store.select(
-        "SELECT DISTINCT ?a WHERE { ?fc a sg:FactCheck ; sg:mentions ?a }"
-    )
+    mentioned = store.select("SELECT DISTINCT ?a WHERE { ?fc a sg:FactCheck ; sg:mentions ?a }")
     assert {r["a"] for r in mentioned} >= {PUTIN, TRUMP}
 
 
@@ -84,8 +85,12 @@ def test_changed_document_replaces_its_graph(store: Store, tmp_path: Path) -> No
     text = SEED_CARD.read_text(encoding="utf-8")
     card.write_text(text, encoding="utf-8")
     first = ingest(store, [card], registry_path=_registry()).sources[0]
-    card.write_text(text.replace("Mixed Relationship Stance (strong) Flip",
-                                 "Negative Relationship Stance (moderate)"), encoding="utf-8")
+    card.write_text(
+        text.replace(
+            "Mixed Relationship Stance (strong) Flip", "Negative Relationship Stance (moderate)"
+        ),
+        encoding="utf-8",
+    )
     second = ingest(store, [card], registry_path=_registry()).sources[0]
     assert second.status == "replaced" and second.graph == first.graph
     rows = store.select("SELECT ?p ?f WHERE { ?s a sg:Stance ; sg:polarity ?p ; sg:flip ?f }")
@@ -109,13 +114,13 @@ BAD_INPUTS = {
     "whitespace.txt": (b"  \n\n \t\n", "empty"),
     "binary.txt": (b"Politician \xc2\xb7 person\n\x00\x01\x02\xff\xfe", "binary"),
     "latin1.txt": ("Politician · person\n\nAnna Müller on Taxes\n".encode("latin-1"), "UTF-8"),
-    "broken.ttl": (b"@prefix ex: <http://example.org/> .\nex:a ex:b \"unterminated .\n", "TURTLE"),
+    "broken.ttl": (b'@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', "TURTLE"),
 }
 
 
 def _card_without_stance() -> bytes:
     lines = SEED_CARD.read_text(encoding="utf-8").splitlines()
-    return "\n".join(l for l in lines if "Relationship Stance" not in l).encode()
+    return "\n".join(ln for ln in lines if "Relationship Stance" not in ln).encode()
 
 
 def _card_with_bad_date() -> bytes:
@@ -184,14 +189,12 @@ Jana Holm
 Says the feud harms the coalition.
 """
     (tmp_path / "a.txt").write_text(card, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(card.replace("Ilse Brandt on", "Jana Holm on"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        card.replace("Ilse Brandt on", "Jana Holm on"), encoding="utf-8"
+    )
     report = ingest(store, [tmp_path / "a.txt", tmp_path / "b.txt"], registry_path=_registry())
     assert [s.status for s in report.sources] == ["added", "added"]
-    rows = store.select(
-        "SELECT DISTINCT ?a WHERE { ?a a sg:Actor ; rdfs:label \"Marek Nowak\" }"
-    )
+    rows = store.select('SELECT DISTINCT ?a WHERE { ?a a sg:Actor ; rdfs:label "Marek Nowak" }')
     assert len(rows) == 1
-    rows = store.select(
-        "SELECT DISTINCT ?a WHERE { ?a a sg:Actor ; rdfs:label \"Jana Holm\" }"
-    )
+    rows = store.select('SELECT DISTINCT ?a WHERE { ?a a sg:Actor ; rdfs:label "Jana Holm" }')
     assert len(rows) == 1

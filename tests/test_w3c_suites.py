@@ -19,7 +19,11 @@ from _helpers import W3C, snapshot
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 RDFT = Namespace("http://www.w3.org/ns/rdftest#")
-NEGATIVE = {RDFT.TestTurtleNegativeSyntax, RDFT.TestTurtleNegativeEval, RDFT.TestNTriplesNegativeSyntax}
+NEGATIVE = {
+    RDFT.TestTurtleNegativeSyntax,
+    RDFT.TestTurtleNegativeEval,
+    RDFT.TestNTriplesNegativeSyntax,
+}
 POSITIVE = {RDFT.TestTurtlePositiveSyntax, RDFT.TestTurtleEval, RDFT.TestNTriplesPositiveSyntax}
 
 
@@ -40,8 +44,15 @@ def _cases() -> list[tuple[str, Path, bool, Path | None, str]]:
             result = g.value(test, MF.result)
             action_file = folder / str(action).rsplit("/", 1)[-1]
             result_file = folder / str(result).rsplit("/", 1)[-1] if result else None
-            cases.append((f"{suite}/{action_file.name}", action_file, kind in POSITIVE,
-                          result_file, base + action_file.name))
+            cases.append(
+                (
+                    f"{suite}/{action_file.name}",
+                    action_file,
+                    kind in POSITIVE,
+                    result_file,
+                    base + action_file.name,
+                )
+            )
     return sorted(cases)
 
 
@@ -62,10 +73,12 @@ def test_suites_are_complete() -> None:
     assert negatives >= 90 and positives >= 200
 
 
-@pytest.mark.parametrize(("name", "path", "positive", "result", "base"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_w3c_case(shared_store: Store, name: str, path: Path, positive: bool,
-                  result: Path | None, base: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "path", "positive", "result", "base"), CASES, ids=[c[0] for c in CASES]
+)
+def test_w3c_case(
+    shared_store: Store, name: str, path: Path, positive: bool, result: Path | None, base: str
+) -> None:
     before = snapshot(shared_store)
     if not positive:
         with pytest.raises(ParseError) as info:
@@ -77,8 +90,9 @@ def test_w3c_case(shared_store: Store, name: str, path: Path, positive: bool,
     assert report.sources[0].status in {"added", "unchanged", "replaced"}
     if result is not None and result.suffix == ".nt":
         fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
-        quads = parse_rdf(path.read_bytes(), graph="http://example.org/g", fmt=fmt, path=path,
-                          base_iri=base)
+        quads = parse_rdf(
+            path.read_bytes(), graph="http://example.org/g", fmt=fmt, path=path, base_iri=base
+        )
         ours = Graph()
         for q in quads:
             ours.add(_to_rdflib(q))

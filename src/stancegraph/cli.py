@@ -99,10 +99,13 @@ def _print_ingest(report: Any, as_json: bool) -> None:
         return
     for s in report.sources:
         counts = ", ".join(f"{k} {v}" for k, v in s.counts.items())
-        click.echo(f"{s.status:<10} {s.kind:<9} {s.path}  ({s.triples} triples{'; ' + counts if counts else ''})")
+        extra = f"; {counts}" if counts else ""
+        click.echo(f"{s.status:<10} {s.kind:<9} {s.path}  ({s.triples} triples{extra})")
         for m in s.mentions:
             if m.method not in {"exact"}:
-                click.echo(f"           {m.mention!r} -> {m.label} ({m.method}, score {m.score:.2f})")
+                click.echo(
+                    f"           {m.mention!r} -> {m.label} ({m.method}, score {m.score:.2f})"
+                )
 
 
 @cli.command()
@@ -283,7 +286,9 @@ def stats(obj: Context, as_json: bool) -> None:
     for k, v in data["counts"].items():
         click.echo(f"  {k:<14} {v}")
     for s in data["sources"]:
-        click.echo(f"  [{s['kind']}] {s['path']}  {s['triples']} triples  ingested {s['ingested_at']}")
+        click.echo(
+            f"  [{s['kind']}] {s['path']}  {s['triples']} triples  ingested {s['ingested_at']}"
+        )
 
 
 @cli.command()

@@ -116,7 +116,9 @@ def parse_query_file(path: Path) -> QueryDef:
                     f"'name type [= default] — meaning' with type one of {list(PARAM_TYPES)}"
                 )
             qd.params.append(
-                Param(pm.group("name"), pm.group("type"), pm.group("default"), pm.group("doc") or "")
+                Param(
+                    pm.group("name"), pm.group("type"), pm.group("default"), pm.group("doc") or ""
+                )
             )
     return qd
 
@@ -214,7 +216,6 @@ def bind_params(
             out[p.name] = coerce(p, p.default, resolver)
         else:
             raise QueryError(
-                f"query {qd.name!r} needs parameter {p.name!r} ({p.type}): "
-                f"pass -p {p.name}=VALUE"
+                f"query {qd.name!r} needs parameter {p.name!r} ({p.type}): pass -p {p.name}=VALUE"
             )
     return out

@@ -18,7 +18,20 @@ from pathlib import Path
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from stancegraph import vocab
-from stancegraph.namespaces import DCTERMS, GRAPH, ID, OWL, PROV, RDF, RDFS, SDO, SG, SKOS, VOCAB, XSD
+from stancegraph.namespaces import (
+    DCTERMS,
+    GRAPH,
+    ID,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SG,
+    SKOS,
+    VOCAB,
+    XSD,
+)
 from stancegraph.records import (
     ActorRef,
     CardRecord,

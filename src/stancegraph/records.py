@@ -17,6 +17,7 @@ __all__ = [
     "ActionRecord",
     "ActorRef",
     "CardRecord",
+    "CitationRecord",
     "CriticismRecord",
     "DateValue",
     "EventRecord",
@@ -86,6 +87,8 @@ class QuoteRecord:
 
     text: str
     line: int | None = None
+    polarity: str | None = None
+    polarity_value: float | None = None
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ class TimelineRecord:
     date: DateValue | None = None
     quotes: list[QuoteRecord] = field(default_factory=list)
     polarity: str | None = None
+    polarity_value: float | None = None
 
 
 @dataclass(slots=True)
@@ -159,6 +163,16 @@ class CardRecord:
 
 
 @dataclass(slots=True)
+class CitationRecord:
+    """A numbered source of a fact-check brief (``[n]`` in its text), where given."""
+
+    number: int
+    url: str | None = None
+    title: str | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
 class FactCheckRecord:
     """A fact-check brief: a question, when it was checked, findings and their citations."""
 
@@ -175,6 +189,7 @@ class FactCheckRecord:
     verdict: str | None = None
     url: str | None = None
     publisher: str | None = None
+    sources: list[CitationRecord] = field(default_factory=list)
 
     @property
     def citations(self) -> list[int]:

@@ -147,7 +147,9 @@ class Registry:
         iri = self._by_code.get(code.upper())
         return self.actors[iri] if iri else None
 
-    def lookup(self, text: str, *, fuzzy: bool = True, line: int | None = None) -> Resolution | None:
+    def lookup(
+        self, text: str, *, fuzzy: bool = True, line: int | None = None
+    ) -> Resolution | None:
         """Find a known actor for ``text``; ``None`` if nothing is close enough."""
         key = fold(text)
         if not key:
@@ -250,7 +252,9 @@ def _load_entries(data: Any, path: Path, marks: Mapping[int, int]) -> list[Actor
         wikidata = entry.get("wikidata")
         if wikidata is not None and not re.fullmatch(r"Q[1-9][0-9]*", str(wikidata)):
             raise ParseError(
-                f"Wikidata id {wikidata!r} is not of the form Q123", path=path, line=line,
+                f"Wikidata id {wikidata!r} is not of the form Q123",
+                path=path,
+                line=line,
                 field="wikidata",
             )
         actors.append(

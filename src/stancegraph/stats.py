@@ -28,7 +28,7 @@ _CLASSES = {
 def store_stats(store: Store) -> dict[str, Any]:
     """Triples, sources with their provenance, and instances per class."""
     counts: dict[str, int] = {}
-    values = " ".join(f"(<{iri}> \"{name}\")" for name, iri in _CLASSES.items())
+    values = " ".join(f'(<{iri}> "{name}")' for name, iri in _CLASSES.items())
     q = f"""SELECT ?name (COUNT(DISTINCT ?x) AS ?n) WHERE {{
               VALUES (?cls ?name) {{ {values} }}
               ?x a ?cls }} GROUP BY ?name"""

@@ -125,12 +125,15 @@ class Store:
     # -- sources -----------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
         """Every source document in the store, with its provenance."""
-        q = _prologue() + """
+        q = (
+            _prologue()
+            + """
             SELECT ?g ?kind ?path ?checksum ?at ?title WHERE {
               GRAPH ?g { ?g a sg:Source ; sg:sourceKind ?kind ; sg:sourcePath ?path ;
                             sg:checksum ?checksum ; prov:generatedAtTime ?at .
                          OPTIONAL { ?g dct:title ?title } }
             } ORDER BY ?path"""
+        )
         out: dict[str, SourceInfo] = {}
         for row in self.ox.query(q):
             g = row["g"].value
@@ -245,7 +248,8 @@ class Store:
             self.ox.dump(str(path), rdf_format, prefixes=PREFIXES)
             return len(self.ox)
         triples = {
-            ox.Triple(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None)
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self.ox.quads_for_pattern(None, None, None)
         }
         ox.serialize(sorted(triples, key=str), str(path), rdf_format, prefixes=PREFIXES)
         return len(triples)
@@ -281,8 +285,16 @@ def term_to_python(term: Any) -> Any:
         dtype = term.datatype.value.rsplit("#", 1)[-1]
         v = term.value
         try:
-            if dtype in {"integer", "int", "long", "short", "positiveInteger",
-                         "nonNegativeInteger", "negativeInteger", "nonPositiveInteger"}:
+            if dtype in {
+                "integer",
+                "int",
+                "long",
+                "short",
+                "positiveInteger",
+                "nonNegativeInteger",
+                "negativeInteger",
+                "nonPositiveInteger",
+            }:
                 return int(v)
             if dtype in {"decimal", "double", "float"}:
                 return float(v)

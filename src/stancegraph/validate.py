@@ -18,7 +18,7 @@ from stancegraph.errors import ValidationError
 from stancegraph.namespaces import PREFIXES
 from stancegraph.store import ONTOLOGY_GRAPH, Store
 
-__all__ = ["Violation", "ValidationReport", "validate_graph", "validate_store"]
+__all__ = ["ValidationReport", "Violation", "validate_graph", "validate_store"]
 
 
 @dataclass(slots=True)
@@ -74,7 +74,7 @@ class ValidationReport:
 def _short(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -117,7 +117,8 @@ def validate_graph(data: Graph) -> ValidationReport:
 def validate_store(store: Store, *, source: str | None = None) -> ValidationReport:
     """Validate every source graph of the store (or one), naming the file of each violation."""
     graphs = [
-        info for info in store.sources()
+        info
+        for info in store.sources()
         if info.graph != ONTOLOGY_GRAPH and (source is None or source in {info.graph, info.path})
     ]
     if source is not None and not graphs:
@@ -145,7 +146,9 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
                     node = ox.NamedNode(v.focus)
                 except ValueError:
                     continue
-                if next(store.ox.quads_for_pattern(node, None, None, ox.NamedNode(info.graph)), None):
+                if next(
+                    store.ox.quads_for_pattern(node, None, None, ox.NamedNode(info.graph)), None
+                ):
                     where[v.focus] = info.path
         for v in report.violations:
             v.source = where.get(v.focus)

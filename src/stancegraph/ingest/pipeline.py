@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 
 from stancegraph.errors import IngestError, ParseError
 from stancegraph.ingest.rdfdoc import parse_rdf, rdf_format_for
@@ -110,7 +109,9 @@ def _decode(data: bytes, path: Path) -> str:
         raise ParseError("the document is empty", path=path, line=1)
     if b"\x00" in data[:8192]:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise ParseError("binary content (NUL byte); expected a text document", path=path, line=line)
+        raise ParseError(
+            "binary content (NUL byte); expected a text document", path=path, line=line
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -169,9 +170,7 @@ def load_registry(store: Store | None, path: Path | None = None) -> Registry:
             typ = row["type"].value.rsplit("#", 1)[-1]
             actor = known.get(iri)
             if actor is None:
-                actor = Actor(
-                    name=row["label"].value, type=typ, iri=iri, topic=typ == "Topic"
-                )
+                actor = Actor(name=row["label"].value, type=typ, iri=iri, topic=typ == "Topic")
                 known[iri] = actor
             if row["alt"] is not None and row["alt"].value not in actor.aliases:
                 actor.aliases.append(row["alt"].value)
@@ -222,8 +221,14 @@ def _mentions_of(record: CardRecord | FactCheckRecord) -> list[Resolution]:
             continue
         seen.add((ref.text, ref.iri))
         out.append(
-            Resolution(ref.text, ref.iri, ref.label or ref.text, ref.score or 1.0,
-                       ref.method or "exact", ref.line)
+            Resolution(
+                ref.text,
+                ref.iri,
+                ref.label or ref.text,
+                ref.score or 1.0,
+                ref.method or "exact",
+                ref.line,
+            )
         )
     return out
 
@@ -271,8 +276,7 @@ def prepare(
         title = "Actor registry"
     elif kind in {"gdelt", "icews"}:
         raise IngestError(
-            f"{kind} files are loaded by the bulk importer: "
-            f"stancegraph ingest --format {kind} FILE"
+            f"{kind} files are loaded by the bulk importer: stancegraph ingest --format {kind} FILE"
         )
     else:
         text = _decode(data, path)
@@ -402,8 +406,13 @@ def build(
             if info.graph not in wanted and info.path.startswith(prefix):
                 n = store.drop_graph(info.graph)
                 report.sources.append(
-                    SourceReport(path=info.path, kind=info.kind, graph=info.graph,
-                                 status="retracted", triples=n)
+                    SourceReport(
+                        path=info.path,
+                        kind=info.kind,
+                        graph=info.graph,
+                        status="retracted",
+                        triples=n,
+                    )
                 )
     return report
 
@@ -414,8 +423,9 @@ def retract(store: Store, source: str) -> SourceReport:
     for info in store.sources():
         if info.graph in candidates or info.path in {source, Path(source).name}:
             n = store.drop_graph(info.graph)
-            return SourceReport(path=info.path, kind=info.kind, graph=info.graph,
-                                status="retracted", triples=n)
+            return SourceReport(
+                path=info.path, kind=info.kind, graph=info.graph, status="retracted", triples=n
+            )
     raise IngestError(f"no source {source!r} in the store; see 'stancegraph stats'")
 
 
@@ -441,10 +451,16 @@ def ensure_ontology(store: Store) -> bool:
         return False
     quads: list[ox.Quad] = []
     for f in files:
-        quads.extend(parse_rdf(f.read_bytes(), graph=ONTOLOGY_GRAPH, fmt=ox.RdfFormat.TURTLE, path=f))
+        quads.extend(
+            parse_rdf(f.read_bytes(), graph=ONTOLOGY_GRAPH, fmt=ox.RdfFormat.TURTLE, path=f)
+        )
     info = SourceInfo(
-        graph=ONTOLOGY_GRAPH, kind="ontology", path="ontology", checksum=checksum,
-        ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0), title="stancegraph ontology",
+        graph=ONTOLOGY_GRAPH,
+        kind="ontology",
+        path="ontology",
+        checksum=checksum,
+        ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        title="stancegraph ontology",
     )
     store.replace_graph(ONTOLOGY_GRAPH, _dedupe([*quads, *source_quads(info)]))
     return True
