@@ -13,16 +13,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
 from stancegraph.queries import QueryDef, bind_params, load_query
 from stancegraph.store import Store, open_store, term_to_python
 
-__all__ = ["QueryResult", "make_resolver", "query", "run_query"]
+__all__ = ["QueryResult", "QueryStore", "make_resolver", "query", "run_query"]
+
+
+@runtime_checkable
+class QueryStore(Protocol):
+    """What :func:`run_query` needs from a store: the embedded one or a remote server.
+
+    ``query`` binds ``bindings`` (variable name to RDF term) with the engine's
+    own mechanism (Oxigraph substitutions, or a VALUES block of serialised
+    terms for a remote server) and returns pyoxigraph solutions (rows indexable
+    by variable name, with ``.variables``), a ``QueryBoolean``, or triples
+    (``QueryTriples`` or a list of ``Triple``).
+    """
+
+    read_only: bool
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -81,7 +99,18 @@ class QueryResult:
             indent=2,
         )
 
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 Query Results TSV: terms in N-Triples syntax, so tabs and
+        line breaks inside values stay escaped and the result parses back."""
+        lines = ["\t".join("?" + v for v in self.variables)]
+        for row in self.rows:
+            lines.append(
+                "\t".join("" if row.get(v) is None else str(row[v]) for v in self.variables)
+            )
+        return "\n".join(lines) + "\n"
+
     def to_csv(self, *, delimiter: str = ",") -> str:
+        """CSV of plain values (dates ISO, IRIs in full), one header row."""
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
         writer.writerow(self.variables)
@@ -90,11 +119,11 @@ class QueryResult:
         return buf.getvalue()
 
 
-def make_resolver(store: Store) -> Callable[[str, str], str | None]:
+def make_resolver(store: QueryStore) -> Callable[[str, str], str | None]:
     """Resolve names typed by a user to actor or topic IRIs, as ingestion does."""
     from stancegraph.ingest.pipeline import load_registry
 
-    registry = load_registry(store)
+    registry = load_registry(store)  # type: ignore[arg-type]
 
     def resolve(text: str, kind: str) -> str | None:
         found = registry.lookup(text)
@@ -107,8 +136,15 @@ def make_resolver(store: Store) -> Callable[[str, str], str | None]:
     return resolve
 
 
-def run_query(store: Store, qd: QueryDef, params: Mapping[str, Any] | None = None) -> QueryResult:
-    """Run a library query with its parameters bound as RDF terms."""
+def run_query(
+    store: QueryStore, qd: QueryDef, params: Mapping[str, Any] | None = None
+) -> QueryResult:
+    """Run a library query with its parameters bound as RDF terms.
+
+    Works on the embedded :class:`Store` and on a
+    :class:`stancegraph.remote.RemoteStore` alike; CONSTRUCT results are
+    de-duplicated (a union default graph repeats a triple once per graph).
+    """
     params = dict(params or {})
     needs_resolver = any(p.type in {"actor", "topic"} for p in qd.params)
     resolver = make_resolver(store) if needs_resolver else None
@@ -116,8 +152,8 @@ def run_query(store: Store, qd: QueryDef, params: Mapping[str, Any] | None = Non
     result = store.query(qd.text, bindings)
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ASK", [], [], boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        triples = list(result)
+    if isinstance(result, ox.QueryTriples | list):
+        triples = _unique_triples(result)
         rows = [{"s": t.subject, "p": t.predicate, "o": t.object} for t in triples]
         return QueryResult("CONSTRUCT", ["s", "p", "o"], rows, triples=triples)
     names = [v.value for v in result.variables]
@@ -125,13 +161,35 @@ def run_query(store: Store, qd: QueryDef, params: Mapping[str, Any] | None = Non
     return QueryResult("SELECT", names, rows)
 
 
-def query(name: str, *, store: Store | str | None = None, **params: Any) -> Any:
+def _unique_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    return sorted(dict.fromkeys(triples), key=str)
+
+
+def query(
+    name: str, *, store: QueryStore | str | None = None, endpoint: str | None = None, **params: Any
+) -> Any:
     """Run a library query and return a DataFrame (a bool for ASK).
 
-    ``store`` is a :class:`Store`, a path, or ``None`` for the default store.
+    ``store`` is a :class:`Store` or :class:`~stancegraph.remote.RemoteStore`,
+    a path, or ``None`` for the default store; ``endpoint`` (or
+    ``$STANCEGRAPH_ENDPOINT``) names a SPARQL server instead. Parameters are
+    keyword arguments: names or aliases for actors, dates, numbers, ``<IRI>``.
+
+    A CONSTRUCT query returns a DataFrame of ``s``, ``p``, ``o`` columns.
     """
-    own = not isinstance(store, Store)
-    st = store if isinstance(store, Store) else open_store(store, read_only=True)
+    import os
+
+    own = not isinstance(store, QueryStore)
+    endpoint = endpoint or (os.environ.get("STANCEGRAPH_ENDPOINT") if store is None else None)
+    st: QueryStore
+    if isinstance(store, QueryStore):
+        st = store
+    elif endpoint:
+        from stancegraph.remote import RemoteStore
+
+        st = RemoteStore(endpoint, read_only=True)
+    else:
+        st = open_store(store, read_only=True)
     try:
         result = run_query(st, load_query(name), params)
     finally:

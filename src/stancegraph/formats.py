@@ -45,13 +45,17 @@ def _table(result: QueryResult) -> str:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render a result in ``table``, ``csv``, ``tsv``, ``json`` or ``ttl`` (CONSTRUCT)."""
+    """Render a result in ``table``, ``csv``, ``tsv``, ``json`` or ``ttl`` (CONSTRUCT).
+
+    ``json`` and ``tsv`` follow the SPARQL 1.1 result formats (typed terms,
+    parseable by any SPARQL client); ``csv`` and ``table`` show plain values.
+    """
     if fmt == "json":
         return result.to_json() + "\n"
     if fmt == "csv":
         return result.to_csv()
     if fmt == "tsv":
-        return result.to_csv(delimiter="\t")
+        return result.to_tsv()
     if fmt == "ttl":
         if result.triples is None:
             return _table(result)
