@@ -9,3 +9,7 @@ from stancegraph.remote import RemoteStore  # noqa: E402
 from stancegraph.store import Store, open_store  # noqa: E402
 
 __all__ = ["QueryResult", "RemoteStore", "Store", "__version__", "open_store", "query", "run_query"]
+
+from stancegraph.project import to_networkx
+
+__all__ += ["to_networkx"]
