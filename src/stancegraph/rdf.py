@@ -169,13 +169,15 @@ def actor_quads(actor: Actor, graph: str, *, full: bool = False) -> list[Quad]:
     if actor.topic:
         em.add(a, RDF.type, N(SG.Topic))
         em.add(a, RDF.type, N(SKOS.Concept))
+        em.add(a, SKOS.prefLabel, _text(actor.name))
     else:
         em.add(a, RDF.type, N(SG.Actor))
         em.add(a, RDF.type, N(SG[actor.type]))
     em.add(a, RDFS.label, _text(actor.name))
     if not full:
         return em.quads
-    em.add(a, SKOS.prefLabel, _text(actor.name))
+    if not actor.topic:
+        em.add(a, SKOS.prefLabel, _text(actor.name))
     for alias in actor.aliases:
         em.add(a, SKOS.altLabel, _text(alias))
     if actor.wikidata_iri:
@@ -257,9 +259,12 @@ def card_quads(card: CardRecord, graph: str, registry: Registry) -> list[Quad]:
             em.add(st, SG.about, t)
             em.add(st, SG.quote, _text(quote.text))
             em.date(st, item.date, item.position)
-            if item.polarity:
-                em.add(st, SG.polarity, N(vocab.polarity_iri(item.polarity)))
-                em.add(st, SG.polarityValue, _polarity_value(item.polarity))
+            # the quote's own polarity where the document gives one, else its item's
+            polarity = quote.polarity or item.polarity
+            if polarity:
+                em.add(st, SG.polarity, N(vocab.polarity_iri(polarity)))
+                value = quote.polarity_value if quote.polarity else item.polarity_value
+                em.add(st, SG.polarityValue, _polarity_value(polarity, value))
             em.add(st, DCTERMS.isPartOf, node)
             em.add(st, SG.line, _int(quote.line or item.line))
             em.add(st, PROV.wasDerivedFrom, g)
@@ -309,9 +314,12 @@ def card_quads(card: CardRecord, graph: str, registry: Registry) -> list[Quad]:
     return quads
 
 
-def _polarity_value(polarity: str) -> Literal:
-    value = {"positive": "1.0", "negative": "-1.0"}.get(polarity, "0.0")
-    return Literal(value, datatype=_XSD_DECIMAL)
+def _polarity_value(polarity: str, value: float | None = None) -> Literal:
+    """The numeric polarity in [-1, 1]: the document's own value, else the polarity's sign."""
+    if value is None:
+        value = {"positive": 1.0, "negative": -1.0}.get(polarity, 0.0)
+    value = max(-1.0, min(1.0, float(value)))
+    return Literal(f"{value:.3f}", datatype=_XSD_DECIMAL)
 
 
 def factcheck_quads(fc: FactCheckRecord, graph: str, registry: Registry) -> list[Quad]:
