@@ -78,7 +78,8 @@ def _print_trajectory(d: dict[str, Any]) -> None:
         click.echo(f"\nflip {f['from_period']} → {f['to_period']} ({f['direction']})")
         for side in ("before", "after"):
             for e in f[side]:
-                click.echo(f"  {side:<6} {e['date']}  {_short(e['quote'] or e['text'], 70)}")
+                when = e["date"] or "(undated)"
+                click.echo(f"  {side:<6} {when}  {_short(e['quote'] or e['text'], 70)}")
                 click.echo(f"         {e['iri']}  [{e['source']}]")
     if d["mixed"]:
         click.echo(f"\nmixed periods: {', '.join(d['mixed'])}")

@@ -84,6 +84,8 @@ class Point:
     parent: str | None = None
     placed: str = "date"  # "date" | "order" | "none"
     period: str | None = None
+    placed_after: str | None = None  # the dated neighbour an undated point was placed by
+    placed_date: str | None = None
 
     @property
     def sign(self) -> int:
@@ -167,6 +169,7 @@ class Flip:
                     "source": p.source,
                     "value": p.value,
                     "placed": p.placed,
+                    "placed_after": p.placed_after,
                 }
                 for p in period.points
                 if p.sign == period.sign
@@ -338,7 +341,8 @@ def _place_undated(points: list[Point]) -> list[Point]:
                 left.append(p)
                 continue
             p.placed = "order"
-            p.date = neighbour.date
+            p.placed_after = neighbour.iri
+            p.placed_date = neighbour.date
     return left
 
 
@@ -395,16 +399,19 @@ def build_trajectory(
     undated = _place_undated(points)
     by_key: dict[str, tuple[tuple[int, int, int], Period]] = {}
     for p in points:
-        if p.date is None:
+        when = p.date or p.placed_date
+        if when is None:
             continue
-        key, sort, start, end = period_of(p.date, freq)
+        key, sort, start, end = period_of(when, freq)
         p.period = key
         if key not in by_key:
             by_key[key] = (sort, Period(key, start, end))
         by_key[key][1].points.append(p)
     periods = [per for _, per in sorted(by_key.values(), key=lambda t: (t[0], t[1].key))]
     for per in periods:
-        per.points.sort(key=lambda p: (p.date or "", p.source, p.sequence or 0, p.iri))
+        per.points.sort(
+            key=lambda p: (p.date or p.placed_date or "", p.source, p.sequence or 0, p.iri)
+        )
     flips: list[Flip] = []
     prev: Period | None = None
     for per in periods:
@@ -477,22 +484,24 @@ def trajectory(store: Any, holder: str, target: str, *, freq: Freq | str = "mont
     h, t = resolve(holder), resolve(target)
     params = {"holder": f"<{h}>", "target": f"<{t}>"}
     rows = run_query(store, load_query("stance_evidence"), params).values()
-    declared = [
-        DeclaredStance(
-            iri=str(r["stance"]),
-            polarity=r.get("polarity"),
-            strength=r.get("strength"),
-            flip=r.get("flip"),
-            kind=r.get("kind"),
-            valid_from=str(r["validFrom"]) if r.get("validFrom") is not None else None,
-            valid_until=str(r["validUntil"]) if r.get("validUntil") is not None else None,
-            source=str(r["source"]),
+    declared: dict[str, DeclaredStance] = {}
+    for r in run_query(store, load_query("stance_between"), params).values():
+        declared.setdefault(
+            str(r["stance"]),
+            DeclaredStance(
+                iri=str(r["stance"]),
+                polarity=r.get("polarity"),
+                strength=r.get("strength"),
+                flip=r.get("flip"),
+                kind=r.get("kind"),
+                valid_from=str(r["validFrom"]) if r.get("validFrom") is not None else None,
+                valid_until=str(r["validUntil"]) if r.get("validUntil") is not None else None,
+                source=str(r["source"]),
+            ),
         )
-        for r in run_query(store, load_query("stance_between"), params).values()
-    ]
     return build_trajectory(
         rows,
-        declared,
+        declared.values(),
         holder=h,
         target=t,
         holder_label=_label(store, h),
