@@ -198,3 +198,37 @@ Says the feud harms the coalition.
     assert len(rows) == 1
     rows = store.select('SELECT DISTINCT ?a WHERE { ?a a sg:Actor ; rdfs:label "Jana Holm" }')
     assert len(rows) == 1
+
+
+RDF_DOCS = {
+    "doc.trig": """@prefix ex: <http://example.org/> .
+ex:g1 { ex:a ex:p "one" . }
+ex:g2 { ex:b ex:p "two" . }
+""",
+    "doc.nq": '<http://example.org/a> <http://example.org/p> "one" <http://example.org/g1> .\n'
+    '<http://example.org/b> <http://example.org/p> "two" .\n',
+    "doc.jsonld": """{"@context": {"ex": "http://example.org/"},
+ "@graph": [{"@id": "ex:a", "ex:p": "one"}, {"@id": "ex:b", "ex:p": "two"}]}""",
+    "doc.rdf": """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/a"><ex:p>one</ex:p></rdf:Description>
+  <rdf:Description rdf:about="http://example.org/b"><ex:p>two</ex:p></rdf:Description>
+</rdf:RDF>""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RDF_DOCS))
+def test_rdf_documents_fold_into_their_source_graph(
+    store: Store, tmp_path: Path, name: str
+) -> None:
+    doc = tmp_path / name
+    doc.write_text(RDF_DOCS[name], encoding="utf-8")
+    (src,) = ingest(store, [doc]).sources
+    assert src.kind == "rdf" and src.status == "added"
+    rows = store.select(
+        "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } } ORDER BY ?o"
+    )
+    assert [(r["g"], r["s"], r["o"]) for r in rows] == [
+        (src.graph, "http://example.org/a", "one"),
+        (src.graph, "http://example.org/b", "two"),
+    ]
