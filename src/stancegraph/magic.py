@@ -319,11 +319,23 @@ def _magics_class() -> type:
                 out[name] = self._variable(raw[1:]) if raw.startswith("$") else raw
             return out
 
+        def _where(self, raw: str) -> str:
+            # A folder or URL may come from a Python variable ($name); it names
+            # where to connect, never query text.
+            if raw.startswith("$"):
+                value = self._variable(raw[1:])
+                if not isinstance(value, str | Path):
+                    raise UsageError(f"{raw} holds a {type(value).__name__}, not a path or URL")
+                return str(value)
+            return raw
+
         def _target_from(self, args: argparse.Namespace) -> _Target | None:
             if args.endpoint:
-                return _Target("endpoint", args.endpoint, args.endpoint)
+                url = self._where(args.endpoint)
+                return _Target("endpoint", url, url)
             if args.store:
-                return _Target("store", Path(args.store), f"store {args.store}")
+                folder = self._where(args.store)
+                return _Target("store", Path(folder), f"store {folder}")
             return None
 
         # ---- magics ----------------------------------------------------------------
@@ -345,7 +357,10 @@ def _magics_class() -> type:
                         f"{args.variable!r} holds a {type(value).__name__}, "
                         "not a Store or RemoteStore"
                     )
-                target = _Target("object", value, f"{args.variable} ({value!r})")
+                where = getattr(value, "endpoint", None) or getattr(value, "path", None)
+                label = f"{args.variable} ({type(value).__name__}"
+                label += f" at {where})" if where else ", in memory)"
+                target = _Target("object", value, label)
             if target is not None:
                 self.target = target
             return f"%%sparql runs against {self.target.label}"

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import socket
@@ -36,8 +37,10 @@ from stancegraph.store import Store
 
 __all__ = [
     "OxigraphServer",
+    "build_demo",
     "degree_histogram",
     "demo_store",
+    "diff_frames",
     "find_repo_root",
     "oxigraph_server",
     "plot_trajectory",
@@ -99,20 +102,41 @@ def demo_store(path: str | Path | None = None, *, root: str | Path | None = None
     as ``make demo`` records them, so results never show where the checkout
     lives on this machine.
     """
-    from stancegraph.ingest.pipeline import build
-
-    repo = find_repo_root(root)
     store = Store(path)
-    cwd = Path.cwd()
-    os.chdir(repo)
     try:
-        build(store, Path("graph"))
+        build_demo(store, root=root)
     except BaseException:
         store.close()
         raise
+    return store
+
+
+def build_demo(store: Any, *, root: str | Path | None = None) -> Any:
+    """Build the repository's ``graph/`` into ``store`` (embedded or remote), as ``make demo``.
+
+    Parameters
+    ----------
+    store
+        A :class:`~stancegraph.store.Store` or a :class:`~stancegraph.remote.RemoteStore`
+        (then every source graph travels to the server with one Graph Store
+        Protocol request).
+    root
+        The repository (default: :func:`find_repo_root` from the working directory).
+
+    Returns
+    -------
+    stancegraph.ingest.pipeline.IngestReport
+        What was added, replaced or left unchanged.
+    """
+    from stancegraph.ingest.pipeline import build
+
+    repo = find_repo_root(root)
+    cwd = Path.cwd()
+    os.chdir(repo)  # sources are recorded as graph/..., never as a machine path
+    try:
+        return build(store, Path("graph"))
     finally:
         os.chdir(cwd)
-    return store
 
 
 # -- a throw-away Oxigraph server ---------------------------------------------------
@@ -251,6 +275,63 @@ def oxigraph_server(location: str | Path, **options: Any) -> Iterator[OxigraphSe
         yield server
     finally:
         server.stop()
+
+
+# -- comparing results ----------------------------------------------------------------
+def diff_frames(
+    left: Any, right: Any, *, set_columns: tuple[str, ...] | list[str] = (), sep: str = " | "
+) -> Any:
+    """The cells where two query results disagree (an empty DataFrame when they agree).
+
+    Why not ``DataFrame.equals``: the same query on two engines (or two runs)
+    may legitimately differ in ways SPARQL leaves open. ``GROUP_CONCAT`` has
+    no defined order, so the library's ``quote`` columns (parts joined by
+    ``" | "``) are compared as sets when listed in ``set_columns``; missing
+    values compare equal whether they are ``None`` or ``NaN``.
+
+    Parameters
+    ----------
+    left, right
+        DataFrames from :func:`stancegraph.query` (same query, two stores).
+    set_columns
+        Columns whose cells are ``sep``-joined parts in no particular order.
+    sep
+        The ``GROUP_CONCAT`` separator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row``, ``column``, ``left``, ``right``; one row per
+        differing cell, plus one row (``column="<shape>"``) when the shapes
+        or column names differ.
+    """
+    import pandas as pd
+
+    out: list[dict[str, Any]] = []
+    if list(left.columns) != list(right.columns) or len(left) != len(right):
+        out.append(
+            {
+                "row": None,
+                "column": "<shape>",
+                "left": (len(left), list(left.columns)),
+                "right": (len(right), list(right.columns)),
+            }
+        )
+        return pd.DataFrame(out, columns=["row", "column", "left", "right"])
+
+    def norm(value: Any, column: str) -> Any:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+            return None
+        if column in set_columns and isinstance(value, str):
+            return frozenset(value.split(sep))
+        return value
+
+    for i in range(len(left)):
+        for col in left.columns:
+            a, b = left.iloc[i][col], right.iloc[i][col]
+            if norm(a, col) != norm(b, col):
+                out.append({"row": i, "column": col, "left": a, "right": b})
+    return pd.DataFrame(out, columns=["row", "column", "left", "right"])
 
 
 # -- plots --------------------------------------------------------------------------
