@@ -137,17 +137,24 @@ def make_resolver(store: QueryStore) -> Callable[[str, str], str | None]:
 
 
 def run_query(
-    store: QueryStore, qd: QueryDef, params: Mapping[str, Any] | None = None
+    store: QueryStore,
+    qd: QueryDef,
+    params: Mapping[str, Any] | None = None,
+    *,
+    resolver: Callable[[str, str], str | None] | None = None,
 ) -> QueryResult:
     """Run a library query with its parameters bound as RDF terms.
 
     Works on the embedded :class:`Store` and on a
     :class:`stancegraph.remote.RemoteStore` alike; CONSTRUCT results are
     de-duplicated (a union default graph repeats a triple once per graph).
+    Pass ``resolver`` (from :func:`make_resolver`) to resolve many queries'
+    actor names against one registry load.
     """
     params = dict(params or {})
     needs_resolver = any(p.type in {"actor", "topic"} for p in qd.params)
-    resolver = make_resolver(store) if needs_resolver else None
+    if resolver is None and needs_resolver:
+        resolver = make_resolver(store)
     bindings = bind_params(qd, params, resolver)
     result = store.query(qd.text, bindings)
     if isinstance(result, ox.QueryBoolean):

@@ -166,7 +166,7 @@ def coerce(param: Param, raw: Any, resolver: Any | None = None) -> ox.NamedNode 
     if param.type in {"number", "integer"}:
         try:
             number = Decimal(str(raw).strip())
-            if not number.is_finite():
+            if not number.is_finite() or abs(number.adjusted()) > 300:
                 raise InvalidOperation
         except InvalidOperation:
             raise QueryError(f"parameter {param.name!r} must be a number, not {raw!r}") from None
