@@ -282,6 +282,12 @@ def resolve_node(graph: nx.Graph, name: str, store: Any = None) -> str:
             return iri
         if iri is not None:
             raise ResolutionError(f"{name!r} is {iri!r}, which has no relationship in this graph")
+    if not hits:  # no store to ask: a unique part of a label will do ("Meridian")
+        hits = [
+            n for n, d in graph.nodes(data=True) if folded in str(d.get("label", "")).casefold()
+        ]
+        if len(hits) == 1:
+            return hits[0]
     if len(hits) > 1:
         raise ResolutionError(f"{name!r} names several actors: {sorted(hits)}")
     raise ResolutionError(f"no actor named {name!r} in the graph")
