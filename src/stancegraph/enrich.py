@@ -561,27 +561,27 @@ def _search_query(names: Sequence[tuple[str, str]], languages: Sequence[str]) ->
         for key, name in names
         for lang in languages
     ]
-    display = ox.Literal(languages[0])
+    display = str(ox.Literal(languages[0]))
     return (
         _WD_PROLOGUE
         + "SELECT ?key ?item ?how ?label ?description ?type ?country ?countryCode ?countryLabel\n"
         + "WHERE {\n  "
         + _values(["key", "name"], rows)
-        + f"\n  VALUES ?display {{ {display} }}\n"
-        + """  { ?item rdfs:label ?name . BIND("label" AS ?how) }
+        + """
+  { ?item rdfs:label ?name . BIND("label" AS ?how) }
   UNION
   { ?item skos:altLabel ?name . BIND("alias" AS ?how) }
   FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/Q"))
-  OPTIONAL { ?item rdfs:label ?label . FILTER(LANG(?label) = ?display) }
-  OPTIONAL { ?item schema:description ?description . FILTER(LANG(?description) = ?display) }
+  OPTIONAL { ?item rdfs:label ?label . FILTER(LANG(?label) = DISPLAY) }
+  OPTIONAL { ?item schema:description ?description . FILTER(LANG(?description) = DISPLAY) }
   OPTIONAL { ?item wdt:P31 ?type }
   OPTIONAL {
     ?item wdt:P27|wdt:P17 ?country .
     OPTIONAL { ?country wdt:P298 ?countryCode }
-    OPTIONAL { ?country rdfs:label ?countryLabel . FILTER(LANG(?countryLabel) = ?display) }
+    OPTIONAL { ?country rdfs:label ?countryLabel . FILTER(LANG(?countryLabel) = DISPLAY) }
   }
 }
-"""
+""".replace("DISPLAY", display)
     )
 
 
