@@ -17,12 +17,14 @@ True
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -245,13 +247,20 @@ def start_oxigraph(
     cmd = [_oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
         cmd.append("--union-default-graph")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr goes to a temporary file, not a pipe: a pipe nobody reads fills up
+    # and stalls a long-running server.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     server = OxigraphServer(port=port, location=Path(location), process=proc)
+    # A notebook that fails before its last cell must not leave the server running
+    # after the kernel exits: stop it (this process only) at interpreter exit too.
+    atexit.register(server.stop)
     deadline = time.monotonic() + timeout
     probe = server.query_url + "?query=ASK%7B%7D"
     while True:
         if proc.poll() is not None:
-            err = (proc.stderr.read() if proc.stderr else b"").decode("utf-8", "replace")
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
             raise StoreError(f"oxigraph serve exited with status {proc.returncode}: {err.strip()}")
         try:
             with urllib.request.urlopen(probe, timeout=2):
