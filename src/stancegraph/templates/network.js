@@ -7,7 +7,7 @@
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var sg = { network: network, nodes: nodes, edges: edges, ready: false, meta: data.meta };
+  var sg = { network: network, nodes: nodes, edges: edges, ready: false, meta: data.meta, info: data.info };
   window.stancegraph = sg;
   var details = document.getElementById("details");
 
