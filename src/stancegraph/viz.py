@@ -200,16 +200,21 @@ def inline_asset(name: str) -> str:
 
 @functools.cache
 def page_environment() -> Any:
-    """The Jinja2 environment of every page: package templates, autoescape always on."""
+    """The Jinja2 environment of every page: package templates, autoescape always on.
+
+    Its ``safe_url`` filter is how templates decide whether a URL becomes a link.
+    """
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("stancegraph", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["safe_url"] = safe_url  # templates link only what this lets through
+    return env
 
 
 # -- layout ---------------------------------------------------------------------
