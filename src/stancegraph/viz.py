@@ -794,7 +794,7 @@ def network_html(
     >>> G.add_node("b", label="B", type="State")
     >>> _ = G.add_edge("a", "b", key="e1", kind="stance", polarity="mixed", weight=3)
     >>> page = network_html(G, title="A & B", generated="2025-01-01")
-    >>> "<b>A</b>" in page, "A &amp; B" in page, "http" in page.split("<style>")[0]
+    >>> "<b>A</b>" in page, "A &amp; B" in page, "https:" in page.split("<style>")[0]
     (False, True, False)
     """
     return build_network(G, title=title, **options).html
@@ -861,4 +861,8 @@ def show_network(
         from IPython.display import HTML
     except ImportError:
         return shown
-    return HTML(shown.iframe())
+    import warnings
+
+    with warnings.catch_warnings():  # IPython suggests IFrame, which cannot take srcdoc
+        warnings.simplefilter("ignore", UserWarning)
+        return HTML(shown.iframe())
