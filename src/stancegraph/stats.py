@@ -34,7 +34,7 @@ def store_stats(store: Store) -> dict[str, Any]:
               ?x a ?cls }} GROUP BY ?name"""
     for row in store.query(q):
         counts[row["name"].value] = int(row["n"].value)
-    sources = []
+    sources: list[dict[str, Any]] = []
     for info in store.sources():
         sources.append(
             {

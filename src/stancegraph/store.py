@@ -135,7 +135,7 @@ class Store:
             } ORDER BY ?path"""
         )
         out: dict[str, SourceInfo] = {}
-        for row in self.ox.query(q):
+        for row in self._solutions(q):
             g = row["g"].value
             if g in out:
                 continue
@@ -152,9 +152,16 @@ class Store:
     def source_checksum(self, graph: str) -> str | None:
         """The checksum recorded for a source graph, or ``None`` if it is not in the store."""
         q = f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g <{SG.checksum}> ?c }} }}"
-        for row in self.ox.query(q, substitutions={ox.Variable("g"): ox.NamedNode(graph)}):
+        for row in self._solutions(q, g=ox.NamedNode(graph)):
             return str(row["c"].value)
         return None
+
+    def _solutions(self, sparql: str, **bindings: ox.NamedNode) -> ox.QuerySolutions:
+        """Rows of an internal SELECT over the named graphs (no union default graph)."""
+        subs = {ox.Variable(k): v for k, v in bindings.items()}
+        result = self.ox.query(sparql, substitutions=subs or None)  # type: ignore[arg-type]
+        assert isinstance(result, ox.QuerySolutions)
+        return result
 
     def has_graph(self, graph: str) -> bool:
         return self.ox.contains_named_graph(ox.NamedNode(graph))
@@ -189,7 +196,7 @@ class Store:
         if graph is None:
             return len(self.ox)
         q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        for row in self.ox.query(q, substitutions={ox.Variable("g"): ox.NamedNode(graph)}):
+        for row in self._solutions(q, g=ox.NamedNode(graph)):
             return int(row["n"].value)
         return 0
 
@@ -211,7 +218,7 @@ class Store:
         into the parsed query, so no value is ever pasted into query text.
         The default graph is the union of all sources unless ``union=False``.
         """
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, Any] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self.ox.query(
                 sparql,

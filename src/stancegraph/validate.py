@@ -134,7 +134,7 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
             (ox.Triple(q.subject, q.predicate, q.object) for q in quads),
             format=ox.RdfFormat.N_TRIPLES,
         )
-        data.parse(data=nt.decode("utf-8"), format="nt")
+        data.parse(data=(nt or b"").decode("utf-8"), format="nt")
     report = validate_graph(data)
     if report.violations:
         where: dict[str, str] = {}
