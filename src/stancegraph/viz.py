@@ -581,7 +581,7 @@ def build_network(
     net = _network_class()(height=height, width="100%", directed=True, cdn_resources="remote")
     positions: dict[Any, tuple[float, float]] = {}
     if large:
-        positions = fast_layout(G.subgraph(keep), seed=seed)
+        positions = fast_layout(G if len(keep) == len(G) else G.subgraph(keep), seed=seed)
         scale = 80.0 * math.sqrt(len(keep))
     node_info: dict[str, dict[str, Any]] = {}
     degree_all = Counter[Any]()
