@@ -891,8 +891,9 @@ def _details(
             continue
         for row in text_rows:
             m = _WD_ITEM.match(row["item"].value)
-            if m and isinstance(row.get("text"), ox.Literal):
-                data[m.group(1)].texts.append((row["p"].value, row["text"]))
+            text = row.get("text")
+            if m and isinstance(text, ox.Literal):
+                data[m.group(1)].texts.append((row["p"].value, text))
         for row in claim_rows:
             m = _WD_ITEM.match(row["item"].value)
             if m is None:
@@ -926,8 +927,9 @@ def _details(
             continue  # labels are a nicety; the facts stand without them
         for row in rows:
             m = _WD_ITEM.match(row["item"].value)
-            if m and isinstance(row.get("label"), ox.Literal):
-                labels.setdefault(m.group(1), []).append(row["label"])
+            label = row.get("label")
+            if m and isinstance(label, ox.Literal):
+                labels.setdefault(m.group(1), []).append(label)
     return data, labels, missed
 
 
@@ -1037,7 +1039,7 @@ def _merge(old: Sequence[ox.Quad], new: Sequence[ox.Quad], replaced: set[str]) -
     runs = {
         q.object for q in old if q.subject == graph_node and q.predicate == _n(PROV.wasGeneratedBy)
     }
-    dropped = {ox.NamedNode(i) for i in replaced}
+    dropped: set[Any] = {ox.NamedNode(i) for i in replaced}
     dropped |= {q.subject for q in old if q.predicate == holder and q.object in dropped}
     kept = [
         q
@@ -1052,7 +1054,10 @@ def _merge(old: Sequence[ox.Quad], new: Sequence[ox.Quad], replaced: set[str]) -
         q
         for q in facts
         if not (
-            q.predicate == label and _WD_ITEM.match(q.subject.value) and q.subject not in referenced
+            q.predicate == label
+            and isinstance(q.subject, ox.NamedNode)
+            and _WD_ITEM.match(q.subject.value)
+            and q.subject not in referenced
         )
     ]
 
