@@ -648,8 +648,8 @@ def evidence_brief(store: Any, a: str, b: str, *, graph: Any = None) -> Evidence
     other = sorted(
         (i for _, i in items if i.kind not in {"contact", "statement", "stance"}), key=_date_key
     )
-    stances = []
-    derived = []
+    stances: list[dict[str, Any]] = []
+    derived: list[dict[str, Any]] = []
     for h, t, hl, tl in ((a_iri, b_iri, a_label, b_label), (b_iri, a_iri, b_label, a_label)):
         for r in _rows(store, _STANCES, holder=h, target=t):
             stances.append(
@@ -814,9 +814,9 @@ def _brief_md(brief: EvidenceBrief, generated: str) -> str:
     out += ["", "## Limitations", ""]
     out += [f"- {lim}" for lim in brief.limitations]
     out += ["", "## Sources", ""]
-    for s in brief.sources:
-        out.append(f"[{cites[s.iri]}] {s.label}" + (f" <{s.url}>" if s.url else "")
-                   + (f" ({s.path})" if s.path and s.path != s.label else ""))  # fmt: skip
+    for src in brief.sources:
+        out.append(f"[{cites[src.iri]}] {src.label}" + (f" <{src.url}>" if src.url else "")
+                   + (f" ({src.path})" if src.path and src.path != src.label else ""))  # fmt: skip
     return "\n".join(out).rstrip() + "\n"
 
 
