@@ -89,8 +89,9 @@ def python_to_term(value: Any) -> Term:
 
     Examples
     --------
-    >>> python_to_term("} ; DROP ALL ; {")
-    <Literal value=} ; DROP ALL ; { datatype=<http://www.w3.org/2001/XMLSchema#string>>
+    >>> term = python_to_term("} ; DROP ALL ; {")
+    >>> type(term).__name__, term.value
+    ('Literal', '} ; DROP ALL ; {')
     >>> python_to_term("<https://example.org/x>")
     <NamedNode value=https://example.org/x>
     >>> python_to_term(dt.date(2025, 3, 1)).datatype.value.rsplit("#")[-1]
@@ -301,10 +302,15 @@ def _magics_class() -> type:
             except ValueError as exc:
                 raise UsageError(f"cannot read the magic's arguments: {exc}") from None
 
+        def _ns(self) -> dict[str, Any]:
+            if self.shell is None:
+                raise UsageError("the stancegraph magics need an IPython shell")
+            return self.shell.user_ns  # type: ignore[no-any-return]
+
         def _variable(self, name: str) -> Any:
             if not _NAME.match(name):
                 raise UsageError(f"${name} is not a Python variable name")
-            ns = self.shell.user_ns
+            ns = self._ns()
             if name not in ns:
                 raise UsageError(f"no Python variable named {name!r}")
             return ns[name]
@@ -387,7 +393,7 @@ def _magics_class() -> type:
                 print("warning: the endpoint says this result is partial")
             shown = result.boolean if result.form == "ASK" else result.to_dataframe()
             if args.out:
-                self.shell.user_ns[args.out] = shown
+                self._ns()[args.out] = shown
             return shown
 
     return SparqlMagics
