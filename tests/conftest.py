@@ -98,7 +98,9 @@ def oxigraph_binary() -> str | None:
     return str(here) if here.exists() else shutil.which("oxigraph")
 
 
-def wait_http(url: str, *, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_http(
+    url: str, *, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     """Poll ``url`` until it answers (any HTTP status), or fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -167,8 +169,15 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     location = tmp_path_factory.mktemp("oxigraph") / "db"
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

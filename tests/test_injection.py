@@ -51,7 +51,7 @@ HOSTILE: list[str] = [
     "?holder",
     "*",
     ") || true || (",
-    "2025-01-01\" || true || \"",
+    '2025-01-01" || true || "',
     "2025-01-01 } ; DROP ALL ; {",
     "1 ; DROP ALL",
     "1e999999",
@@ -100,7 +100,9 @@ def _rows(result: Any) -> set[str]:
 
 
 def _honest_stances(store: Any) -> set[str]:
-    return _rows(run_query(store, STANCE_QUERY, {"holder": "Donald Trump", "target": "Vladimir Putin"}))
+    return _rows(
+        run_query(store, STANCE_QUERY, {"holder": "Donald Trump", "target": "Vladimir Putin"})
+    )
 
 
 def _attack(store: Any, probe: QueryDef) -> int:
@@ -177,8 +179,13 @@ def test_hostile_values_through_cli(demo_store_path: Path, tmp_path: Path) -> No
     for value in HOSTILE:
         if "\x00" in value:
             continue  # an argv cannot carry NUL
-        for args in (["-p", f"holder={value}", "-p", "target=Putin"], ["-p", "holder=Trump", "-p", f"target={value}"]):
-            out = runner.invoke(cli, ["--store", str(copy), "query", "stance_between", *args, "--format", "json"])
+        for args in (
+            ["-p", f"holder={value}", "-p", "target=Putin"],
+            ["-p", "holder=Trump", "-p", f"target={value}"],
+        ):
+            out = runner.invoke(
+                cli, ["--store", str(copy), "query", "stance_between", *args, "--format", "json"]
+            )
             if out.exit_code == 2:
                 assert out.output.startswith("error: "), out.output
                 continue

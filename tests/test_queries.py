@@ -157,11 +157,15 @@ def test_queries_use_only_terms_the_ontology_defines() -> None:
     assert {"Stance", "holder", "Actor"} <= defined
     for name, qd in library().items():
         unknown = _sg_terms_in(qd.text) - defined
-        assert not unknown, f"{name}.rq uses sg: terms the ontology does not define: {sorted(unknown)}"
+        assert not unknown, (
+            f"{name}.rq uses sg: terms the ontology does not define: {sorted(unknown)}"
+        )
 
 
 def test_ontology_check_catches_an_undefined_term() -> None:
-    assert _sg_terms_in("SELECT * { ?s sg:holdr ?o . ?s a <https://w3id.org/stancegraph/ns#Stanse> }") == {
+    assert _sg_terms_in(
+        "SELECT * { ?s sg:holdr ?o . ?s a <https://w3id.org/stancegraph/ns#Stanse> }"
+    ) == {
         "holdr",
         "Stanse",
     }
@@ -215,8 +219,18 @@ def test_cli_lists_queries_with_parameters() -> None:
 def test_cli_stance_between_json(demo_store_path: Path) -> None:
     out = CliRunner().invoke(
         cli,
-        ["--store", str(demo_store_path), "query", "stance_between",
-         "-p", "holder=Donald Trump", "-p", "target=Putin", "--format", "json"],
+        [
+            "--store",
+            str(demo_store_path),
+            "query",
+            "stance_between",
+            "-p",
+            "holder=Donald Trump",
+            "-p",
+            "target=Putin",
+            "--format",
+            "json",
+        ],
     )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)["results"]["bindings"]
@@ -236,7 +250,16 @@ def test_cli_stance_between_json(demo_store_path: Path) -> None:
 def test_cli_formats(fmt: str, demo_store_path: Path) -> None:
     out = CliRunner().invoke(
         cli,
-        ["--store", str(demo_store_path), "query", "critics_of", "-p", "actor=Trump", "--format", fmt],
+        [
+            "--store",
+            str(demo_store_path),
+            "query",
+            "critics_of",
+            "-p",
+            "actor=Trump",
+            "--format",
+            fmt,
+        ],
     )
     assert out.exit_code == 0, out.output
     if fmt == "csv":
@@ -275,14 +298,18 @@ def test_cli_construct_as_turtle(demo_store_path: Path) -> None:
         (["no_such_query"], "no query 'no_such_query'"),
     ],
 )
-def test_cli_parameter_errors_are_clear(args: list[str], message: str, demo_store_path: Path) -> None:
+def test_cli_parameter_errors_are_clear(
+    args: list[str], message: str, demo_store_path: Path
+) -> None:
     out = CliRunner().invoke(cli, ["--store", str(demo_store_path), "query", *args])
     assert out.exit_code == 2
     assert message in out.output
 
 
 def test_python_api_dataframe_has_typed_columns(demo_store: Any) -> None:
-    df = stancegraph.query("stance_between", store=demo_store, holder="Donald Trump", target="Putin")
+    df = stancegraph.query(
+        "stance_between", store=demo_store, holder="Donald Trump", target="Putin"
+    )
     assert isinstance(df, pd.DataFrame) and len(df) == 1
     assert df.loc[0, "polarity"] == "mixed" and bool(df.loc[0, "flip"]) is True
     tl = stancegraph.query("relationship_timeline", store=demo_store, a="Trump", b="Putin")

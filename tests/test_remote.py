@@ -35,7 +35,9 @@ def _cases(name: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("name", sorted(library()))
-def test_same_results_as_embedded_store(name: str, demo_store: Any, oxigraph_demo: OxigraphServer) -> None:
+def test_same_results_as_embedded_store(
+    name: str, demo_store: Any, oxigraph_demo: OxigraphServer
+) -> None:
     qd = load_query(name)
     remote = oxigraph_demo.remote(read_only=True)
     for params in _cases(name):
@@ -60,7 +62,9 @@ def test_remote_store_interface(demo_store: Any, oxigraph_demo: OxigraphServer) 
         assert remote.count(g) == demo_store.count(g)
     assert remote.source_checksum("https://w3id.org/stancegraph/graph/source/none") is None
     assert not remote.has_graph("https://w3id.org/stancegraph/graph/source/none")
-    rows = remote.select("SELECT ?n WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?n } LIMIT 1")
+    rows = remote.select(
+        "SELECT ?n WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?n } LIMIT 1"
+    )
     assert isinstance(rows[0]["n"], str)
     with oxigraph_demo.remote() as ctx:
         assert ctx.count() == sum(demo_store.count(g) for g in local_sources)
@@ -70,25 +74,49 @@ def test_replace_and_drop_graph_through_gsp(oxigraph_server: OxigraphServer) -> 
     remote = oxigraph_server.remote()
     g = "https://w3id.org/stancegraph/graph/source/test-replace"
     node = ox.NamedNode(g)
-    first = [ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(f"v{i}"), node) for i in range(5)]
+    first = [
+        ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(f"v{i}"), node)
+        for i in range(5)
+    ]
     remote.replace_graph(g, first)
     assert remote.count(g) == 5
-    second = [ox.Quad(ox.NamedNode("urn:x:b"), ox.NamedNode("urn:x:p"), ox.Literal('quote " } ;'), node)]
+    second = [
+        ox.Quad(ox.NamedNode("urn:x:b"), ox.NamedNode("urn:x:p"), ox.Literal('quote " } ;'), node)
+    ]
     remote.replace_graph(g, second)
     assert remote.count(g) == 1
     assert [q.object.value for q in remote.iter_quads(g)] == ['quote " } ;']
     with pytest.raises(StoreError, match="outside its source graph"):
-        remote.replace_graph(g, [ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("x"), ox.NamedNode("urn:other"))])
+        remote.replace_graph(
+            g,
+            [
+                ox.Quad(
+                    ox.NamedNode("urn:x:a"),
+                    ox.NamedNode("urn:x:p"),
+                    ox.Literal("x"),
+                    ox.NamedNode("urn:other"),
+                )
+            ],
+        )
     assert remote.drop_graph(g) == 1
     assert not remote.has_graph(g)
 
 
 def test_replace_graph_through_sparql_update(oxigraph_server: OxigraphServer) -> None:
-    remote = RemoteStore(oxigraph_server.query_url, gsp_endpoint=None, update_endpoint=oxigraph_server.update_url)
+    remote = RemoteStore(
+        oxigraph_server.query_url, gsp_endpoint=None, update_endpoint=oxigraph_server.update_url
+    )
     remote.gsp_endpoint = None  # force the SPARQL Update path
     g = "https://w3id.org/stancegraph/graph/source/test-update"
     node = ox.NamedNode(g)
-    quads = [ox.Quad(ox.NamedNode("urn:x:c"), ox.NamedNode("urn:x:p"), ox.Literal("line\nbreak } DROP ALL"), node)]
+    quads = [
+        ox.Quad(
+            ox.NamedNode("urn:x:c"),
+            ox.NamedNode("urn:x:p"),
+            ox.Literal("line\nbreak } DROP ALL"),
+            node,
+        )
+    ]
     remote.replace_graph(g, quads)
     assert [q.object.value for q in remote.iter_quads(g)] == ["line\nbreak } DROP ALL"]
     remote.drop_graph(g)
@@ -103,7 +131,9 @@ def test_read_only_remote_refuses_writes(oxigraph_server: OxigraphServer) -> Non
         remote.drop_graph("urn:g")
 
 
-def test_cli_build_and_query_through_endpoint(oxigraph_server: OxigraphServer, tmp_path: Path) -> None:
+def test_cli_build_and_query_through_endpoint(
+    oxigraph_server: OxigraphServer, tmp_path: Path
+) -> None:
     """`build --endpoint` loads one named graph per source via GSP; `query --endpoint` reads it."""
     import os
 
@@ -111,7 +141,9 @@ def test_cli_build_and_query_through_endpoint(oxigraph_server: OxigraphServer, t
     cwd = Path.cwd()
     os.chdir(repo)
     try:
-        out = CliRunner().invoke(cli, ["--endpoint", oxigraph_server.query_url, "build", "graph", "--json"])
+        out = CliRunner().invoke(
+            cli, ["--endpoint", oxigraph_server.query_url, "build", "graph", "--json"]
+        )
     finally:
         os.chdir(cwd)
     assert out.exit_code == 0, out.output
@@ -122,12 +154,26 @@ def test_cli_build_and_query_through_endpoint(oxigraph_server: OxigraphServer, t
     assert graphs <= {s.graph for s in remote.sources()}
     out = CliRunner().invoke(
         cli,
-        ["--endpoint", oxigraph_server.query_url, "query", "stance_between",
-         "-p", "holder=Donald Trump", "-p", "target=Putin", "--format", "json"],
+        [
+            "--endpoint",
+            oxigraph_server.query_url,
+            "query",
+            "stance_between",
+            "-p",
+            "holder=Donald Trump",
+            "-p",
+            "target=Putin",
+            "--format",
+            "json",
+        ],
     )
     assert out.exit_code == 0, out.output
     row = json.loads(out.output)["results"]["bindings"][0]
-    assert (row["polarity"]["value"], row["strength"]["value"], row["flip"]["value"]) == ("mixed", "strong", "true")
+    assert (row["polarity"]["value"], row["strength"]["value"], row["flip"]["value"]) == (
+        "mixed",
+        "strong",
+        "true",
+    )
 
 
 def test_python_api_with_endpoint(oxigraph_demo: OxigraphServer) -> None:
@@ -145,7 +191,9 @@ def test_values_injection_lands_in_the_where_group() -> None:
     c = "CONSTRUCT { ?a <urn:x:p> ?t } WHERE { ?a <urn:x:p> ?t }"
     out = inject_values(c, {"a": ox.NamedNode("urn:x:a")})
     assert out.startswith("CONSTRUCT { ?a <urn:x:p> ?t } WHERE {\n  VALUES (?a)")
-    assert inject_values("SELECT ?a { ?a ?p ?o }", {"a": ox.NamedNode("urn:x:a")}).startswith("SELECT ?a {\n  VALUES")
+    assert inject_values("SELECT ?a { ?a ?p ?o }", {"a": ox.NamedNode("urn:x:a")}).startswith(
+        "SELECT ?a {\n  VALUES"
+    )
     assert inject_values(q, {}) == q
     with pytest.raises(QueryError, match="long CONSTRUCT form"):
         inject_values("CONSTRUCT WHERE { ?a ?p ?o }", {"a": ox.NamedNode("urn:x:a")})
@@ -169,7 +217,7 @@ def test_values_round_trip_on_the_server(oxigraph_server: OxigraphServer) -> Non
 class _PartialHandler(http.server.BaseHTTPRequestHandler):
     """A stand-in for a server at its result limit: HTTP 206 with a partial body."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode()
         self.send_response(206)

@@ -21,7 +21,7 @@ from stancegraph.api import run_query
 from stancegraph.errors import EndpointError
 from stancegraph.queries import load_query
 from stancegraph.remote import RemoteStore
-from stancegraph.server import Refused, check_query
+from stancegraph.server import RefusedError, check_query
 
 pytestmark = pytest.mark.server
 
@@ -30,8 +30,13 @@ MAX_RESULTS = 500
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def http(
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
@@ -41,13 +46,29 @@ def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None 
 
 
 @pytest.fixture(scope="module")
-def served(demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def served(
+    demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(demo_store_path, store)
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stancegraph", "--store", str(store), "serve", "--port", str(port),
-         "--timeout", str(TIMEOUT_S), "--max-results", str(MAX_RESULTS), "--max-request-bytes", "20000"],
+        [
+            sys.executable,
+            "-m",
+            "stancegraph",
+            "--store",
+            str(store),
+            "serve",
+            "--port",
+            str(port),
+            "--timeout",
+            str(TIMEOUT_S),
+            "--max-results",
+            str(MAX_RESULTS),
+            "--max-request-bytes",
+            "20000",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -64,7 +85,9 @@ def served(demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.wait(timeout=10)
 
 
-def _get(url: str, query: str, accept: str = "application/sparql-results+json") -> tuple[int, dict[str, str], bytes]:
+def _get(
+    url: str, query: str, accept: str = "application/sparql-results+json"
+) -> tuple[int, dict[str, str], bytes]:
     return http(url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept})
 
 
@@ -73,8 +96,10 @@ def test_select_in_every_format(served: dict[str, Any]) -> None:
     status, headers, body = _get(served["url"], q)
     assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")
     assert json.loads(body)["results"]["bindings"][0]["l"]["value"] == "Vladimir Putin"
-    for accept, fmt in (("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-                        ("text/tab-separated-values", ox.QueryResultsFormat.TSV)):
+    for accept, fmt in (
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ):
         status, headers, body = _get(served["url"], q, accept)
         assert status == 200 and headers["content-type"].startswith(accept)
         rows = list(ox.parse_query_results(body, fmt))
@@ -83,16 +108,23 @@ def test_select_in_every_format(served: dict[str, Any]) -> None:
     assert status == 200 and body.decode().splitlines() == ["l", "Vladimir Putin"]
     status, _, body = _get(served["url"], "ASK { ?s ?p ?o }")
     assert json.loads(body)["boolean"] is True
-    status, headers, body = _get(served["url"], "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", "application/n-triples")
+    status, headers, body = _get(
+        served["url"], "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", "application/n-triples"
+    )
     assert status == 200 and len(list(ox.parse(body, ox.RdfFormat.N_TRIPLES))) == 3
 
 
 def test_post_forms(served: dict[str, Any]) -> None:
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/stancegraph/ns#Stance> }"
-    status, _, body = http(served["url"], data=q.encode(), headers={"Content-Type": "application/sparql-query"})
+    status, _, body = http(
+        served["url"], data=q.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] != "0"
-    status, _, body = http(served["url"], data=urllib.parse.urlencode({"query": q}).encode(),
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, body = http(
+        served["url"],
+        data=urllib.parse.urlencode({"query": q}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 200
 
 
@@ -117,13 +149,21 @@ def test_writes_load_and_service_are_refused(how: str, text: str, served: dict[s
     before = _dump(served["store"])
     url = served["url"]
     if how == "update-body":
-        status, _, body = http(url, data=text.encode(), headers={"Content-Type": "application/sparql-update"})
+        status, _, body = http(
+            url, data=text.encode(), headers={"Content-Type": "application/sparql-update"}
+        )
     elif how == "update-form":
-        status, _, body = http(url, data=urllib.parse.urlencode({"update": text}).encode(),
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        status, _, body = http(
+            url,
+            data=urllib.parse.urlencode({"update": text}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
     elif how == "update-endpoint":
-        status, _, body = http(url.replace("/query", "/update"), data=text.encode(),
-                               headers={"Content-Type": "application/sparql-update"})
+        status, _, body = http(
+            url.replace("/query", "/update"),
+            data=text.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
     else:
         status, _, body = _get(url, text)
     assert status == 403, body
@@ -152,7 +192,9 @@ def test_result_size_limit_flags_truncation(served: dict[str, Any]) -> None:
 
 def test_oversized_request_is_refused(served: dict[str, Any]) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30000
-    status, _, body = http(served["url"], data=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    status, _, body = http(
+        served["url"], data=big.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 413 and b"limit" in body
 
 
@@ -161,19 +203,27 @@ def test_bad_query_is_400(served: dict[str, Any]) -> None:
     assert status == 400 and b"not valid SPARQL" in body
 
 
-def test_library_queries_through_the_served_endpoint(served: dict[str, Any], demo_store: Any) -> None:
+def test_library_queries_through_the_served_endpoint(
+    served: dict[str, Any], demo_store: Any
+) -> None:
     remote = RemoteStore(served["url"], read_only=True)
-    for name, params in [("stance_between", {"holder": "Donald Trump", "target": "Putin"}),
-                         ("relationship_timeline", {"a": "Trump", "b": "Putin", "since": "2025-01-01"}),
-                         ("critics_of", {"actor": "Trump"})]:
+    for name, params in [
+        ("stance_between", {"holder": "Donald Trump", "target": "Putin"}),
+        ("relationship_timeline", {"a": "Trump", "b": "Putin", "since": "2025-01-01"}),
+        ("critics_of", {"actor": "Trump"}),
+    ]:
         qd = load_query(name)
-        assert run_query(remote, qd, params).to_json() == run_query(demo_store, qd, params).to_json()
+        assert (
+            run_query(remote, qd, params).to_json() == run_query(demo_store, qd, params).to_json()
+        )
 
 
 def test_check_query_ignores_words_in_strings_and_iris() -> None:
-    check_query('SELECT * WHERE { ?s ?p "INSERT DATA SERVICE LOAD" . ?s <urn:SERVICE> ?o . ?s ex:LOAD ?o }')
+    check_query(
+        'SELECT * WHERE { ?s ?p "INSERT DATA SERVICE LOAD" . ?s <urn:SERVICE> ?o . ?s ex:LOAD ?o }'
+    )
     for bad in ("insert data { <a> <b> <c> }", "SELECT * { service <urn:x> { ?s ?p ?o } }"):
-        with pytest.raises(Refused):
+        with pytest.raises(RefusedError):
             check_query(bad)
 
 

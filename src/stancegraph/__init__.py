@@ -4,9 +4,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from stancegraph.api import QueryResult, query, run_query  # noqa: E402
-from stancegraph.remote import RemoteStore  # noqa: E402
-from stancegraph.store import Store, open_store  # noqa: E402
+from stancegraph.api import QueryResult, query, run_query
+from stancegraph.remote import RemoteStore
+from stancegraph.store import Store, open_store
 
 __all__ = ["QueryResult", "RemoteStore", "Store", "__version__", "open_store", "query", "run_query"]
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from stancegraph.queries import QueryDef, bind_params, load_query
-from stancegraph.store import Store, open_store, term_to_python
+from stancegraph.store import open_store, term_to_python
 
 __all__ = ["QueryResult", "QueryStore", "make_resolver", "query", "run_query"]
 

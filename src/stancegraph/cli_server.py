@@ -14,15 +14,37 @@ def register(cli: click.Group) -> None:
 
     @cli.command()
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-    @click.option("--port", default=7879, show_default=True, type=int, help="Port (0: any free one).")
-    @click.option("--timeout", default=30.0, show_default=True, type=float,
-                  help="Seconds a query may run before its worker is stopped.")
-    @click.option("--max-results", default=10_000, show_default=True, type=int,
-                  help="Rows (or triples) sent at most; more is cut and flagged (HTTP 206).")
-    @click.option("--max-request-bytes", default=1_000_000, show_default=True, type=int,
-                  help="Larger requests are refused (HTTP 413).")
-    @click.option("--workers", default=2, show_default=True, type=int,
-                  help="Query worker processes (each opens the store read-only).")
+    @click.option(
+        "--port", default=7879, show_default=True, type=int, help="Port (0: any free one)."
+    )
+    @click.option(
+        "--timeout",
+        default=30.0,
+        show_default=True,
+        type=float,
+        help="Seconds a query may run before its worker is stopped.",
+    )
+    @click.option(
+        "--max-results",
+        default=10_000,
+        show_default=True,
+        type=int,
+        help="Rows (or triples) sent at most; more is cut and flagged (HTTP 206).",
+    )
+    @click.option(
+        "--max-request-bytes",
+        default=1_000_000,
+        show_default=True,
+        type=int,
+        help="Larger requests are refused (HTTP 413).",
+    )
+    @click.option(
+        "--workers",
+        default=2,
+        show_default=True,
+        type=int,
+        help="Query worker processes (each opens the store read-only).",
+    )
     @click.pass_obj
     def serve(
         obj: object,
@@ -43,12 +65,19 @@ def register(cli: click.Group) -> None:
             if getattr(obj, "endpoint", None):
                 raise click.UsageError("serve works on the embedded store, not on --endpoint")
             store = Path(getattr(obj, "store_path", None) or default_store_path())
-            config = ServerConfig(store=store, host=host, port=port, timeout=timeout,
-                                  max_results=max_results, max_request_bytes=max_request_bytes,
-                                  workers=workers)
+            config = ServerConfig(
+                store=store,
+                host=host,
+                port=port,
+                timeout=timeout,
+                max_results=max_results,
+                max_request_bytes=max_request_bytes,
+                workers=workers,
+            )
             server = make_server(config)
-            click.echo(f"stancegraph: read-only SPARQL endpoint at {server.url} (Ctrl-C stops)",
-                       err=True)
+            click.echo(
+                f"stancegraph: read-only SPARQL endpoint at {server.url} (Ctrl-C stops)", err=True
+            )
             try:
                 server.serve_forever()
             except KeyboardInterrupt:

@@ -24,7 +24,7 @@ def shorten(value: Any) -> str:
     text = str(value)
     for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(iri) and " " not in text:
-            text = f"{prefix}:{text[len(iri):]}"
+            text = f"{prefix}:{text[len(iri) :]}"
             break
     text = " ".join(text.split())
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"

@@ -42,7 +42,18 @@ from stancegraph.errors import StoreError
 
 __all__ = ["ServerConfig", "SparqlServer", "check_query", "make_server", "serve"]
 
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_UPDATE_WORDS = {
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+}
 _WORD = re.compile(
     r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'"""
     r"""|"(?:[^"\\\n\r]|\\.)*"|\#[^\n\r]*|<[^<>"{}|^`\\\x00-\x20]*>|(?<![?$:\w])([A-Za-z_]+)(?![\w:])""",
@@ -50,7 +61,7 @@ _WORD = re.compile(
 )
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request the server will not run; carries the HTTP status."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -69,11 +80,11 @@ def check_query(sparql: str) -> None:
     words = _keywords(sparql)
     body = [w for w in words if w not in {"PREFIX", "BASE"}]
     if body and body[0] in _UPDATE_WORDS:
-        raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
+        raise RefusedError(403, "this endpoint is read-only: SPARQL Update is refused")
     if "SERVICE" in words:
-        raise Refused(403, "federated queries (SERVICE) are refused by this endpoint")
+        raise RefusedError(403, "federated queries (SERVICE) are refused by this endpoint")
     if "LOAD" in words:
-        raise Refused(403, "LOAD is refused by this endpoint")
+        raise RefusedError(403, "LOAD is refused by this endpoint")
 
 
 @dataclass(slots=True)
@@ -111,7 +122,7 @@ def _worker_main(store_path: str, conn: Any) -> None:  # pragma: no cover - runs
             conn.send(("ok", _run(store, sparql, max_results)))
         except SyntaxError as exc:
             conn.send(("bad", f"the query is not valid SPARQL: {exc}"))
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the client as text
+        except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
@@ -196,7 +207,9 @@ class WorkerPool:
         try:
             w = self.idle.get(timeout=timeout)
         except queue.Empty:
-            raise Refused(503, f"the server is busy; no worker was free within {timeout:g} s") from None
+            raise RefusedError(
+                503, f"the server is busy; no worker was free within {timeout:g} s"
+            ) from None
         try:
             w.conn.send((sparql, max_results))
             if not w.conn.poll(timeout):
@@ -205,8 +218,10 @@ class WorkerPool:
         except (TimeoutError, EOFError, OSError, BrokenPipeError):
             self._replace(w)
             if not w.process.is_alive() and w.process.exitcode not in (None, -9):
-                raise Refused(500, "the query worker died; the query was not answered") from None
-            raise Refused(
+                raise RefusedError(
+                    500, "the query worker died; the query was not answered"
+                ) from None
+            raise RefusedError(
                 503, f"query stopped: it ran past the time limit of {timeout:g} s"
             ) from None
         self.idle.put(w)
@@ -261,8 +276,10 @@ def _negotiate(accept: str, fmt_param: str | None, graph: bool) -> str:
                 except ValueError:
                     q = 0.0
         for key, value in table.items():
-            if mime == value or (mime == "application/json" and key == "json") or (
-                mime in {"text/plain"} and key in {"tsv", "nt"}
+            if (
+                mime == value
+                or (mime == "application/json" and key == "json")
+                or (mime in {"text/plain"} and key in {"tsv", "nt"})
             ):
                 if q > best_q:
                     best, best_q = key, q
@@ -306,14 +323,21 @@ def render(payload: dict[str, Any], fmt: str) -> bytes:
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(names)
         for r in rows:
-            w.writerow(["" if c is None else (f"_:{c['value']}" if c["type"] == "bnode" else c["value"]) for c in r])
+            w.writerow(
+                [
+                    "" if c is None else (f"_:{c['value']}" if c["type"] == "bnode" else c["value"])
+                    for c in r
+                ]
+            )
         return buf.getvalue().encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join("?" + n for n in names)]
         lines += ["\t".join("" if c is None else _literal_nt(c) for c in r) for r in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out = [
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+        ]
         out += [f'<variable name="{xml_escape(n)}"/>' for n in names]
         out.append("</head><results>")
         for r in rows:
@@ -337,7 +361,9 @@ def render(payload: dict[str, Any], fmt: str) -> bytes:
         out.append("</results></sparql>\n")
         return "".join(out).encode("utf-8")
     bindings = [{n: c for n, c in zip(names, r, strict=True) if c is not None} for r in rows]
-    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    return json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode()
 
 
 # -- HTTP ----------------------------------------------------------------------
@@ -369,10 +395,12 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "stancegraph-sparql"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -386,7 +414,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         cfg = self.server.config
         if len(self.path) > cfg.max_request_bytes:
             self._error(413, f"request over the {cfg.max_request_bytes}-byte limit")
@@ -400,12 +428,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, "this endpoint is read-only: SPARQL Update is refused")
             return
         if "query" not in params:
-            self._send(200, b"stancegraph read-only SPARQL endpoint: GET or POST /query?query=...\n",
-                       "text/plain; charset=utf-8")
+            self._send(
+                200,
+                b"stancegraph read-only SPARQL endpoint: GET or POST /query?query=...\n",
+                "text/plain; charset=utf-8",
+            )
             return
         self._answer(params["query"][0], params.get("format", [None])[0])
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         cfg = self.server.config
         url = urllib.parse.urlsplit(self.path)
         try:
@@ -414,11 +445,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "bad Content-Length")
             return
         if length > cfg.max_request_bytes:
-            self._error(413, f"request body of {length} bytes is over the {cfg.max_request_bytes}-byte limit")
+            self._error(
+                413,
+                f"request body of {length} bytes is over the {cfg.max_request_bytes}-byte limit",
+            )
             self.close_connection = True
             return
         if url.path in {"/update", "/store"}:
-            self._error(403, "this endpoint is read-only: SPARQL Update and Graph Store writes are refused")
+            self._error(
+                403, "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
+            )
             return
         if url.path not in {"/query", "/sparql", "/"}:
             self._error(404, "not found: send SPARQL queries to /query")
@@ -441,7 +477,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._answer(params["query"][0], fmt or params.get("format", [None])[0])
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._error(403, "this endpoint is read-only: Graph Store writes are refused")
 
     do_DELETE = do_PUT  # noqa: N815
@@ -451,7 +487,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             check_query(sparql)
             status, payload = self.server.pool.run(sparql, cfg.max_results, cfg.timeout)
-        except Refused as exc:
+        except RefusedError as exc:
             self._error(exc.status, exc.message)
             return
         if status == "bad":
