@@ -81,3 +81,13 @@ def test_registry_errors_name_line_and_field(tmp_path) -> None:
     with pytest.raises(ParseError) as info:
         read_registry(bad)
     assert info.value.line == 4 and info.value.field == "type" and "Planet" in str(info.value)
+
+
+def test_fuzzy_never_merges_two_unknown_names() -> None:
+    reg = Registry([Actor("Vladimir Putin", aliases=["Putin"])])
+    holm = reg.resolve(ActorRef("Jana Holm"))
+    holt = reg.resolve(ActorRef("Jana Holt"))
+    assert holm is not None and holt is not None and holm.iri != holt.iri
+    # while the curated registry still catches a misspelling
+    putain = reg.resolve(ActorRef("Putain"))
+    assert putain is not None and putain.method == "fuzzy" and putain.label == "Vladimir Putin"

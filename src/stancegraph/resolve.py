@@ -69,6 +69,7 @@ class Actor:
     iri: str = ""
     topic: bool = False
     line: int | None = None
+    curated: bool = True
 
     def __post_init__(self) -> None:
         if not self.iri:
@@ -114,7 +115,7 @@ class Registry:
         self._by_name: dict[str, str] = {}
         self._by_alias: dict[str, str] = {}
         self._by_code: dict[str, str] = {}
-        self._choices: dict[str, str] = {}  # folded name or alias -> iri
+        self._choices: dict[str, str] = {}  # folded names and aliases of curated actors
         for actor in actors:
             self.add(actor)
 
@@ -135,10 +136,14 @@ class Registry:
         else:
             self.actors[actor.iri] = actor
         self._by_name.setdefault(fold(actor.name), actor.iri)
-        self._choices.setdefault(fold(actor.name), actor.iri)
         for alias in actor.aliases:
             self._by_alias.setdefault(fold(alias), actor.iri)
-            self._choices.setdefault(fold(alias), actor.iri)
+        if actor.curated:
+            # Fuzzy matching only ever lands on curated actors: two unknown names that
+            # are merely similar ("Jana Holm", "Jana Holt") must stay two actors.
+            self._choices.setdefault(fold(actor.name), actor.iri)
+            for alias in actor.aliases:
+                self._choices.setdefault(fold(alias), actor.iri)
         for code in actor.codes:
             self._by_code.setdefault(code.upper(), actor.iri)
 
@@ -185,10 +190,10 @@ class Registry:
             return None
         name = " ".join(ref.text.split())
         if is_topic:
-            actor = Actor(name=name, type="Topic", topic=True, line=ref.line)
+            actor = Actor(name=name, type="Topic", topic=True, line=ref.line, curated=False)
             method = "topic"
         else:
-            actor = Actor(name=name, type=guess_type(name, ref.kind), line=ref.line)
+            actor = Actor(name=name, type=guess_type(name, ref.kind), line=ref.line, curated=False)
             method = "new"
         self.add(actor)
         res = self._resolution(ref.text, actor.iri, 1.0, method, ref.line)
@@ -281,9 +286,13 @@ def read_registry(path: str | Path) -> Registry:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ParseError(f"cannot read registry: {exc}", path=path) from exc
+    # The cards' loader: no anchors or aliases (an alias bomb expands without bound
+    # when the entries are walked) and bounded nesting (no RecursionError).
+    from stancegraph.ingest.yamlcard import _SafeCardLoader
+
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_SafeCardLoader)
+        data = yaml.load(text, Loader=_SafeCardLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ParseError(

@@ -157,11 +157,16 @@ def load_registry(store: Store | None, path: Path | None = None) -> Registry:
     reg_path = path if path is not None else default_registry()
     registry = read_registry(reg_path) if reg_path is not None else Registry()
     if store is not None:
-        q = f"""SELECT ?a ?label ?type ?alt WHERE {{
+        # Actors that a registry source describes are curated (fuzzy matching may land
+        # on them); actors minted by other documents match only by exact name or alias.
+        q = f"""SELECT ?a ?label ?type ?alt ?curated WHERE {{
                   ?a <{RDFS.label}> ?label ; a ?type .
                   FILTER(?type IN (<{SG.Person}>, <{SG.Organization}>, <{SG.State}>,
                                    <{SG.Group}>, <{SG.Topic}>))
-                  OPTIONAL {{ ?a <{SKOS.altLabel}> ?alt }} }}"""
+                  OPTIONAL {{ ?a <{SKOS.altLabel}> ?alt }}
+                  BIND(EXISTS {{ GRAPH ?rg {{ ?a <{RDFS.label}> ?l2 .
+                                            ?rg <{SG.sourceKind}> "registry" }} }} AS ?curated)
+                }}"""
         known: dict[str, Actor] = {}
         for row in store.query(q):
             iri = row["a"].value
@@ -170,7 +175,13 @@ def load_registry(store: Store | None, path: Path | None = None) -> Registry:
             typ = row["type"].value.rsplit("#", 1)[-1]
             actor = known.get(iri)
             if actor is None:
-                actor = Actor(name=row["label"].value, type=typ, iri=iri, topic=typ == "Topic")
+                actor = Actor(
+                    name=row["label"].value,
+                    type=typ,
+                    iri=iri,
+                    topic=typ == "Topic",
+                    curated=row["curated"].value == "true",
+                )
                 known[iri] = actor
             if row["alt"] is not None and row["alt"].value not in actor.aliases:
                 actor.aliases.append(row["alt"].value)
