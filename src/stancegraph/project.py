@@ -213,11 +213,14 @@ def edge_records(
             continue  # a custom query may not filter by kind itself
         key = (row["u"], row["v"], row["edge"])
         extra = _split(row.get("extra"))
-        sources = _split(row.get("sources"))
+        sources = _split(row.get("sources")) + _split(row.get("source"))
         if key in merged:  # the same node read twice (two texts, two sources): one edge
             rec = merged[key]
-            rec["evidence"] = [row["edge"], *sorted(set(rec["evidence"][1:]) | set(extra))]
-            rec["sources"] = sorted(set(rec["sources"]) | set(sources))
+            more = [e for e in extra if e != row["edge"] and e not in rec["_seen"]]
+            rec["_seen"].update(more)
+            rec["evidence"].extend(more)
+            if any(s not in rec["sources"] for s in sources):
+                rec["sources"] = sorted(set(rec["sources"]) | set(sources))
             continue
         polarity, sign, weight = _polarity_sign_weight(row)
         date = row.get("date")
@@ -235,9 +238,14 @@ def edge_records(
             "quote": row.get("quote"),
             "url": row.get("url"),
             "evidence": [row["edge"], *[e for e in extra if e != row["edge"]]],
-            "sources": sources,
+            "sources": sorted(set(sources)),
+            "_seen": set(extra),
         }
-    return list(merged.values())
+    out = list(merged.values())
+    for rec in out:
+        del rec["_seen"]
+        rec["evidence"] = [rec["evidence"][0], *sorted(rec["evidence"][1:])]
+    return out
 
 
 def _node_attrs(store: Any) -> dict[str, dict[str, Any]]:
