@@ -19,7 +19,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from stancegraph.queries import QueryDef, bind_params, load_query
+from stancegraph.errors import QueryError
+from stancegraph.queries import QueryDef, bind_params, load_query, uses_service
 from stancegraph.store import open_store, term_to_python
 
 __all__ = ["QueryResult", "QueryStore", "make_resolver", "query", "run_query"]
@@ -142,6 +143,7 @@ def run_query(
     params: Mapping[str, Any] | None = None,
     *,
     resolver: Callable[[str, str], str | None] | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a library query with its parameters bound as RDF terms.
 
@@ -149,8 +151,16 @@ def run_query(
     :class:`stancegraph.remote.RemoteStore` alike; CONSTRUCT results are
     de-duplicated (a union default graph repeats a triple once per graph).
     Pass ``resolver`` (from :func:`make_resolver`) to resolve many queries'
-    actor names against one registry load.
+    actor names against one registry load. A query with ``SERVICE`` is refused
+    unless ``allow_service``: the engine would send requests to whatever server
+    the query text names.
     """
+    if not allow_service and uses_service(qd.text):
+        raise QueryError(
+            f"query {qd.name!r} calls another server (SERVICE); refused unless asked for "
+            "(--allow-service, or allow_service=True). If 'service' is only part of a "
+            "prefixed name, write that IRI in full."
+        )
     params = dict(params or {})
     needs_resolver = any(p.type in {"actor", "topic"} for p in qd.params)
     if resolver is None and needs_resolver:

@@ -215,6 +215,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--list", "list_", is_flag=True, help="List the query library.")
 @click.option("--json", "as_json", is_flag=True, help="With --list: machine-readable.")
+@click.option("--allow-service", is_flag=True, help="Let the query call other servers (SERVICE).")
 @click.pass_obj
 @handle_errors
 def query(
@@ -224,6 +225,7 @@ def query(
     fmt: str,
     list_: bool,
     as_json: bool,
+    allow_service: bool,
 ) -> None:
     """Run a library query by NAME, or any .rq FILE, with bound parameters."""
     from stancegraph.queries import library, load_query
@@ -246,7 +248,7 @@ def query(
 
     qd = load_query(name)
     with obj.open(read_only=True) as store:
-        result = run_query(store, qd, _parse_params(params))
+        result = run_query(store, qd, _parse_params(params), allow_service=allow_service)
     click.echo(format_result(result, fmt), nl=False)
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "library",
     "load_query",
     "parse_query_file",
+    "uses_service",
 ]
 
 PARAM_TYPES = ("actor", "topic", "date", "number", "integer", "text", "iri")
@@ -46,6 +47,15 @@ _PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—–-]+\s*(?P<doc>.*))?$"
 )
 _IRI_FORM = re.compile(r"^<([^<>\"{}|^`\\\s]+)>$")
+# What can never hide the SERVICE keyword: strings, comments, variables and absolute IRIs
+# (``<scheme://...>``; a bare ``<`` may be the less-than operator, so ``<1)SERVICE?u#>``
+# is not taken for an IRI).
+_NOT_KEYWORDS = re.compile(
+    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'"""
+    r"""|"(?:[^"\\\n\r]|\\.)*"|\#[^\n\r]*|[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+"""
+    r"""|<[A-Za-z][A-Za-z0-9+.\-]*://[^<>"{}|^`\\\x00-\x20]*>""",
+    re.DOTALL,
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -219,3 +229,18 @@ def bind_params(
                 f"query {qd.name!r} needs parameter {p.name!r} ({p.type}): pass -p {p.name}=VALUE"
             )
     return out
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether a query may contain a ``SERVICE`` clause (a request to another server).
+
+    Why: Oxigraph executes ``SERVICE`` by sending the pattern to whatever IRI
+    the query names, so a query from elsewhere could make this machine call a
+    host of its choosing (127.0.0.1 included). Oxigraph's parser needs no word
+    boundary before the keyword (``?s ?p 1SERVICE <...> {}`` and ``trueSERVICE``
+    run), so any ``service`` outside strings, comments, variables and absolute
+    IRIs counts, whatever surrounds it: a prefixed name such as ``ex:service``
+    is a false alarm, fixed by writing the IRI in full. Oxigraph does not decode
+    ``\\u`` escapes in keywords, so that is no way around it either.
+    """
+    return "SERVICE" in _NOT_KEYWORDS.sub(" ", sparql).upper()

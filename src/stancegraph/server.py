@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pyoxigraph as ox
 
 from stancegraph.errors import StoreError
+from stancegraph.queries import uses_service
 
 __all__ = ["ServerConfig", "SparqlServer", "check_query", "make_server", "serve"]
 
@@ -81,7 +82,7 @@ def check_query(sparql: str) -> None:
     body = [w for w in words if w not in {"PREFIX", "BASE"}]
     if body and body[0] in _UPDATE_WORDS:
         raise RefusedError(403, "this endpoint is read-only: SPARQL Update is refused")
-    if "SERVICE" in words:
+    if "SERVICE" in words or uses_service(sparql):  # also "1SERVICE": no word boundary
         raise RefusedError(403, "federated queries (SERVICE) are refused by this endpoint")
     if "LOAD" in words:
         raise RefusedError(403, "LOAD is refused by this endpoint")

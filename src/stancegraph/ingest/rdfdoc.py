@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from stancegraph.errors import ParseError
+from stancegraph.ingest.guards import check_rdf_resources
 
 __all__ = ["RDF_EXTENSIONS", "parse_rdf", "rdf_format_for"]
 
@@ -53,6 +54,7 @@ def parse_rdf(
     document loader unless one is given) and ``owl:imports`` is plain data.
     """
     g = ox.NamedNode(graph)
+    check_rdf_resources(data, fmt, path=path)  # entity bombs, deep nesting: see guards.py
     try:
         return [
             ox.Quad(q.subject, q.predicate, q.object, g)
