@@ -142,8 +142,21 @@ def ingest(
         from stancegraph.ingest.events import ingest_events
 
         with obj.open() as store:
+            reg = None
+            if registry is not None:
+                from stancegraph.ingest.pipeline import load_registry
+
+                reg = load_registry(store if hasattr(store, "ox") else None, registry)
             reports = [
-                ingest_events(store, f, fmt=kind, on_error=on_error, progress=not as_json)
+                ingest_events(
+                    store,
+                    f,
+                    fmt=kind,
+                    on_error=on_error,
+                    progress=not as_json,
+                    registry=reg,
+                    force=force,
+                )
                 for f in files
             ]
         if as_json:
