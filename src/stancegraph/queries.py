@@ -47,15 +47,21 @@ _PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:[—–-]+\s*(?P<doc>.*))?$"
 )
 _IRI_FORM = re.compile(r"^<([^<>\"{}|^`\\\s]+)>$")
-# What can never hide the SERVICE keyword: strings, comments, variables and absolute IRIs
-# (``<scheme://...>``; a bare ``<`` may be the less-than operator, so ``<1)SERVICE?u#>``
-# is not taken for an IRI).
+# What can never hide the SERVICE keyword: strings, comments, variables and IRIs. A bare
+# ``<`` may be the less-than operator, so ``FILTER(?o<1)SERVICE?u#>`` looks like an IRI
+# followed by nothing; an "IRI" holding ``SERVICE?`` or ``SERVICE$`` is therefore kept.
 _NOT_KEYWORDS = re.compile(
     r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'"""
     r"""|"(?:[^"\\\n\r]|\\.)*"|\#[^\n\r]*|[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+"""
-    r"""|<[A-Za-z][A-Za-z0-9+.\-]*://[^<>"{}|^`\\\x00-\x20]*>""",
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>""",
     re.DOTALL,
 )
+_SUSPECT_IRI = re.compile(r"SERVICE[?$]", re.IGNORECASE)
+
+
+def _blank(m: re.Match[str]) -> str:
+    text = m.group(0)
+    return text if text.startswith("<") and _SUSPECT_IRI.search(text) else " "
 
 
 @dataclass(slots=True, frozen=True)
@@ -238,9 +244,9 @@ def uses_service(sparql: str) -> bool:
     the query names, so a query from elsewhere could make this machine call a
     host of its choosing (127.0.0.1 included). Oxigraph's parser needs no word
     boundary before the keyword (``?s ?p 1SERVICE <...> {}`` and ``trueSERVICE``
-    run), so any ``service`` outside strings, comments, variables and absolute
-    IRIs counts, whatever surrounds it: a prefixed name such as ``ex:service``
+    run), so any ``service`` outside strings, comments, variables and IRIs
+    counts, whatever surrounds it: a prefixed name such as ``ex:service``
     is a false alarm, fixed by writing the IRI in full. Oxigraph does not decode
     ``\\u`` escapes in keywords, so that is no way around it either.
     """
-    return "SERVICE" in _NOT_KEYWORDS.sub(" ", sparql).upper()
+    return "SERVICE" in _NOT_KEYWORDS.sub(_blank, sparql).upper()

@@ -237,6 +237,20 @@ def guess_type(name: str, hint: str | None) -> str:
     return "Group"
 
 
+def _names(entry: Mapping[str, Any], key: str, *, path: Path, line: int | None) -> list[str]:
+    """A list field of an entry (one string is a list of one); anything else is an error."""
+    value = entry.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [str(v) for v in value]
+    raise ParseError(
+        f"{key!r} must be a list of names, not {repr(value)[:80]}", path=path, line=line, field=key
+    )
+
+
 def _load_entries(data: Any, path: Path, marks: Mapping[int, int]) -> list[Actor]:
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise ParseError("expected a mapping with a list under 'actors'", path=path, line=1)
@@ -266,11 +280,11 @@ def _load_entries(data: Any, path: Path, marks: Mapping[int, int]) -> list[Actor
             Actor(
                 name=entry["name"],
                 type=typ,
-                aliases=[str(a) for a in entry.get("aliases", []) or []],
+                aliases=_names(entry, "aliases", path=path, line=line),
                 wikidata=str(wikidata) if wikidata else None,
                 country=entry.get("country"),
-                roles=[str(r) for r in entry.get("roles", []) or []],
-                codes=[str(c) for c in entry.get("codes", []) or []],
+                roles=_names(entry, "roles", path=path, line=line),
+                codes=_names(entry, "codes", path=path, line=line),
                 description=entry.get("description"),
                 topic=topic,
                 line=line,
@@ -293,6 +307,8 @@ def read_registry(path: str | Path) -> Registry:
     try:
         node = yaml.compose(text, Loader=_SafeCardLoader)
         data = yaml.load(text, Loader=_SafeCardLoader)
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ParseError(f"not valid YAML: {exc}", path=path) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ParseError(

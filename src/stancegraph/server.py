@@ -445,6 +445,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._error(400, "bad Content-Length")
             return
+        if length < 0:  # rfile.read(-1) would read until the client stops: no size limit
+            self._error(400, "bad Content-Length")
+            self.close_connection = True
+            return
         if length > cfg.max_request_bytes:
             self._error(
                 413,

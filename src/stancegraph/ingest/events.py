@@ -44,6 +44,7 @@ import re
 import sys
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -508,14 +509,21 @@ class _ActorResolver:
 def _open_lines(path: Path) -> tuple[IO[bytes], Any]:
     """The file's bytes, unzipping a ``.zip`` that holds one ``.CSV`` member."""
     if zipfile.is_zipfile(path):
-        zf = zipfile.ZipFile(path)
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ParseError(f"the zipped event file is damaged: {exc}", path=path) from None
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) != 1:
             zf.close()
             raise ParseError(
                 f"a zipped event file must hold exactly one file, found {len(members)}", path=path
             )
-        return zf.open(members[0]), zf
+        try:
+            return zf.open(members[0]), zf
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            zf.close()
+            raise ParseError(f"the zipped event file is damaged: {exc}", path=path) from None
     return path.open("rb"), None
 
 
@@ -595,8 +603,8 @@ class _Parser:
         s = raw.strip()
         if not s:
             return None
-        if not s.isdigit():
-            raise _FieldError(fld, f"not a whole number: {raw!r}")
+        if not (s.isascii() and s.isdigit()) or len(s) > 18:  # int() limits, "²".isdigit()
+            raise _FieldError(fld, f"not a whole number: {raw[:40]!r}")
         n = int(s)
         if n < lo or (hi is not None and n > hi):
             raise _FieldError(fld, f"{n} is outside {lo}..{hi}")
@@ -616,8 +624,8 @@ class _Parser:
                 "columns", f"expected {layout.columns} columns ({layout.name}), found {len(c)}"
             )
         eid = c[_G_ID].strip()
-        if not eid.isdigit():
-            raise _FieldError("GLOBALEVENTID", f"not an event id: {c[_G_ID]!r}")
+        if not (eid.isascii() and eid.isdigit()) or len(eid) > 18:
+            raise _FieldError("GLOBALEVENTID", f"not an event id: {c[_G_ID][:40]!r}")
         key = int(eid)
         if key in self.seen:
             raise _FieldError("GLOBALEVENTID", f"event {eid} appears twice in the file")
@@ -743,6 +751,8 @@ def _iter_rows(path: Path, parser: _Parser) -> Iterator[tuple[int, list[str] | N
                     parser.layout = layout
                     parser.layout_name = layout.name
                 yield lineno, cells, text
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise ParseError(f"the zipped event file is damaged: {exc}", path=path) from None
     finally:
         fh.close()
         if zf is not None:

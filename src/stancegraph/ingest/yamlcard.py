@@ -207,6 +207,8 @@ def _load(text: str, *, path: str | Path | None) -> tuple[Any, dict[Path_, int]]
         raise ParseError(f"invalid YAML: {exc}", path=path, line=line) from None
     except RecursionError:
         raise ParseError("YAML document is nested too deeply", path=path) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ParseError(f"invalid YAML: {exc}", path=path) from None
     finally:
         if loader is not None:
             loader.dispose()
