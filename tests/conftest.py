@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["stress_report"]  # robustness figures in the terminal summary
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 
