@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from stress_report import record
 
 from stancegraph.ingest.pipeline import ingest
 from stancegraph.store import ONTOLOGY_GRAPH, Store
@@ -116,6 +117,7 @@ def test_kill_during_ingest(tmp_path: Path, corpus: tuple[list[Path], dict[str, 
         kills += _kill_at_random(proc, rng, span)
         _check(store, expected, variants={})
     assert kills >= 1
+    record("crash", "SIGKILLs during ingest survived", kills)
     # a clean run afterwards completes every source
     subprocess.run(
         [
@@ -159,12 +161,16 @@ def test_kill_during_replace_and_retract(
         new_counts = {s.graph: s.triples for s in ingest(ref, changed).sources}
     variants = {g: {expected[g], new_counts[g]} for g in expected}
     span = _span(tmp_path / "timing", "ingest", *map(str, changed))
+    kills = 0
     for round_ in range(KILLS):
         docs = changed if round_ % 2 == 0 else files
         proc = _child(store, "ingest", *map(str, docs))
-        _kill_at_random(proc, rng, span)
+        kills += _kill_at_random(proc, rng, span)
         assert _check(store, expected, variants=variants) == N_DOCS
+    record("crash", "SIGKILLs during replace survived", kills)
+    retract_kills = 0
     for round_ in range(KILLS):
         proc = _child(store, "retract", files[round_ % N_DOCS].name)
-        _kill_at_random(proc, rng, 1.5)
+        retract_kills += _kill_at_random(proc, rng, 1.5)
         _check(store, expected, variants=variants)
+    record("crash", "SIGKILLs during retract survived", retract_kills)

@@ -80,10 +80,19 @@ class Store:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         deadline = time.monotonic() + max(wait, 0.0)
+        races = 0
         while True:
             try:
                 self.ox = self._open()
                 break
+            except RuntimeError as exc:
+                # A read-only open can race a writer that just replaced a file RocksDB was
+                # about to read ("Corruption: ... No such file"): the store is fine, open again.
+                if self.read_only and races < 50 and "no such file" in str(exc).lower():
+                    races += 1
+                    time.sleep(0.02)
+                    continue
+                raise StoreError(f"cannot open store {str(self.path)!r}: {exc}") from exc
             except OSError as exc:
                 locked = any(h in str(exc).lower() for h in _LOCK_HINTS)
                 if locked and time.monotonic() < deadline:
