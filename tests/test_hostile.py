@@ -41,6 +41,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import free_port, wait_http
+from stress_report import record
 
 from stancegraph.api import run_query
 from stancegraph.cli import cli
@@ -164,6 +165,7 @@ def test_bombs_and_fetch_traps_are_refused_by_ingest(
         assert err.value.path == str(path)
         assert sorted(str(q) for q in store.iter_quads()) == before  # nothing written
     assert recorder.hits == []
+    record("bombs", f"refused: {name}", "ParseError, 0 requests, store unchanged")
 
 
 def test_registry_alias_bomb_is_refused(tmp_path: Path) -> None:
@@ -291,6 +293,7 @@ def test_service_disguises_run_in_oxigraph_but_are_refused(
         assert len(recorder.hits) == i  # refused: no request
         list(data.query(q))  # what the guard prevents: Oxigraph itself sends the request
         assert len(recorder.hits) == i + 1, q
+    record("bombs", "SERVICE disguises refused (CLI/API, endpoint)", len(_disguises(0)))
 
 
 def test_service_keyword_in_strings_comments_and_iris_is_fine() -> None:
@@ -789,3 +792,62 @@ def test_endpoint_survives_a_burst(endpoint: dict[str, Any]) -> None:
     assert _count(url) == n  # and answering, with the same data
     with Store(store, read_only=True) as st:
         assert _dump(st) == before
+    record("endpoint", f"burst: {BURST_REQUESTS} requests from {BURST_CLIENTS} clients", counts)
+
+
+@pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.timeout(3600)
+def test_endpoint_survives_a_long_burst(endpoint: dict[str, Any]) -> None:
+    url, store = endpoint["url"], endpoint["store"]
+    with Store(store, read_only=True) as st:
+        before = _dump(st)
+    n = _count(url)
+    counts = endpoint_burst(url, endpoint["port"], requests=5000, clients=50)
+    print(f"\nendpoint burst: 5000 requests from 50 clients: {counts}")
+    assert sum(counts.values()) == 5000
+    assert set(counts) <= {"200", "206", "400", "403", "413", "503"}, counts
+    assert endpoint["proc"].poll() is None and _count(url) == n
+    with Store(store, read_only=True) as st:
+        assert _dump(st) == before
+    record("endpoint", "stress burst: 5000 requests from 50 clients", counts)
+    record("endpoint", "store quads lost or changed after bursts", 0)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_hostile_stress(demo_store_path: Path, demo_store: Any, tmp_path: Path) -> None:
+    """``make stress`` runs only ``slow`` tests: the bombs, traps and the whole corpus again."""
+    blocked = 0
+    for name in REFUSED_BOMBS:
+        (tmp_path / name).mkdir()
+        r = Recorder()
+        try:
+            test_bombs_and_fetch_traps_are_refused_by_ingest(name, tmp_path / name, r)
+        finally:
+            r.close()
+        blocked += 1
+    r = Recorder()
+    try:
+        (tmp_path / "service").mkdir()
+        test_service_disguises_run_in_oxigraph_but_are_refused(r, tmp_path / "service")
+        blocked += len(_disguises(r.port))
+    finally:
+        r.close()
+    r = Recorder()
+    try:
+        (tmp_path / "magic").mkdir()
+        test_magic_hostile_values_change_nothing_and_widen_nothing(
+            demo_store_path, tmp_path / "magic", r
+        )
+        test_remote_values_block_binds_each_value_as_one_term(r)
+    finally:
+        r.close()
+    test_python_api_hostile_values_on_every_library_parameter(demo_store)
+    values = len(hostile_values())
+    print(
+        f"\nhostile: {blocked} bombs and SERVICE payloads blocked; {values} hostile values on 3 surfaces"
+    )
+    record("hostile (stress)", "bombs and SERVICE payloads blocked", blocked)
+    record("hostile (stress)", "hostile values x surfaces (magic, VALUES, API)", f"{values} x 3")
+    record("hostile (stress)", "store changes or widened results", 0)
