@@ -42,7 +42,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     name = getattr(config, "_stancegraph_figures", None)
     if not name or not Path(name).exists():
         return
-    rows = [json.loads(line) for line in Path(name).read_text(encoding="utf-8").splitlines() if line]
+    rows = [
+        json.loads(line) for line in Path(name).read_text(encoding="utf-8").splitlines() if line
+    ]
     Path(name).unlink(missing_ok=True)
     if not rows:
         return
