@@ -292,6 +292,55 @@ def test_events_answer_the_library_queries(store: Store) -> None:
     assert [r["events"] for r in top] == sorted((r["events"] for r in top), reverse=True)
 
 
+_PER_EVENT = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+SELECT ?a ?b ?month (COUNT(?e) AS ?n) (SUM(COALESCE(?g, 0)) AS ?gs) (COUNT(?g) AS ?gc)
+WHERE { ?e sg:cameoCode ?c ; sg:actor ?a ; sg:counterpart ?b ; sg:date ?d .
+        OPTIONAL { ?e sg:goldstein ?g } BIND(SUBSTR(STR(?d), 1, 7) AS ?month) }
+GROUP BY ?a ?b ?month"""
+_SUMMARIES = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+SELECT ?a ?b ?month (SUM(?n0) AS ?n) (SUM(?gs0) AS ?gs) (SUM(?gc0) AS ?gc)
+       (SAMPLE(?mean0) AS ?mean) (COUNT(?pm) AS ?nodes)
+WHERE { ?pm a sg:PairMonth ; sg:pairActor ?a ; sg:pairCounterpart ?b ; sg:month ?m ;
+            sg:eventCount ?n0 ; sg:goldsteinSum ?gs0 ; sg:goldsteinCount ?gc0 .
+        OPTIONAL { ?pm sg:goldsteinMean ?mean0 } BIND(STR(?m) AS ?month) }
+GROUP BY ?a ?b ?month"""
+
+
+def test_pair_month_summaries_add_up_to_the_events(store: Store, tmp_path: Path) -> None:
+    """The summaries equal a per-event aggregate, and two files of one dataset add up."""
+    copy = tmp_path / "copy.export.CSV"
+    copy.write_text(
+        "".join(
+            line.replace(line.split("\t", 1)[0], "9" + line.split("\t", 1)[0], 1)
+            for line in GDELT2.read_text(encoding="utf-8").splitlines(keepends=True)
+        ),
+        encoding="utf-8",
+    )  # the same rows under other event ids: one more source graph, same pair-months
+    reports = [
+        ingest_events(store, path, fmt=fmt, progress=False)
+        for path, fmt in ((GDELT2, "gdelt"), (ICEWS, "icews"), (copy, "gdelt"))
+    ]
+    assert all(r.pair_months > 0 for r in reports)
+    events = {
+        (r["a"], r["b"], r["month"]): (r["n"], r["gs"], r["gc"])
+        for r in store.select(_PER_EVENT)
+    }
+    summaries = {(r["a"], r["b"], r["month"]): r for r in store.select(_SUMMARIES)}
+    assert set(summaries) == set(events)
+    for key, (n, gs, gc) in events.items():
+        row = summaries[key]
+        assert (row["n"], row["gc"]) == (n, gc)
+        assert row["gs"] == pytest.approx(gs)
+        if row["nodes"] == 1 and gc:
+            assert row["mean"] == pytest.approx(gs / gc)
+    assert sum(r.pair_months for r in reports) == sum(r["nodes"] for r in summaries.values())
+    # Retracting a file retracts its summaries with its events.
+    store.drop_graph(reports[2].graph)
+    assert sum(r["nodes"] for r in store.select(_SUMMARIES)) == sum(
+        r.pair_months for r in reports[:2]
+    )
+
+
 # -- CLI ------------------------------------------------------------------------------
 
 

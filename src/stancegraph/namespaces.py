@@ -115,6 +115,14 @@ class SG(DefinedNamespace):
     numArticles: URIRef
     sourceUrl: URIRef
     eventId: URIRef
+    PairMonth: URIRef  # summary of one actor's events toward another in one month
+    pairActor: URIRef  # the acting actor of a PairMonth
+    pairCounterpart: URIRef  # the actor acted on of a PairMonth
+    month: URIRef  # the xsd:gYearMonth a PairMonth covers
+    eventCount: URIRef  # events a PairMonth covers (xsd:integer)
+    goldsteinSum: URIRef  # sum of their Goldstein scores (xsd:double)
+    goldsteinCount: URIRef  # how many of them are scored (xsd:integer)
+    goldsteinMean: URIRef  # goldsteinSum / goldsteinCount (xsd:double)
     actorCode: URIRef
     country: URIRef
 
