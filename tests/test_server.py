@@ -26,7 +26,7 @@ from stancegraph.server import RefusedError, check_query
 pytestmark = pytest.mark.server
 
 TIMEOUT_S = 2
-MAX_RESULTS = 500
+MAX_RESULTS = 2000  # above what name resolution reads, below the whole store
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 

@@ -59,5 +59,6 @@ def format_result(result: QueryResult, fmt: str) -> str:
     if fmt == "ttl":
         if result.triples is None:
             return _table(result)
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+        data = ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return (data or b"").decode()
     return _table(result)

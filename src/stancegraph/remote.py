@@ -347,9 +347,11 @@ class RemoteStore:
         ctype, body = self._sparql(
             text, "application/sparql-results+json, application/sparql-results+xml;q=0.8"
         )
-        fmt = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
+        results_fmt = (
+            ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
+        )
         try:
-            return ox.parse_query_results(body, fmt)
+            return ox.parse_query_results(body, results_fmt)
         except (SyntaxError, ValueError) as exc:
             raise EndpointError(f"unreadable results from the endpoint: {exc}") from exc
 

@@ -142,7 +142,7 @@ def _run(store: ox.Store, sparql: str, max_results: int) -> dict[str, Any]:
 
 
 def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
-    out = []
+    out: list[Any] = []
     for item in items:
         if len(out) >= limit:
             return out, True
@@ -389,6 +389,8 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}/query"
 
 

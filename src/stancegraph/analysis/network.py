@@ -147,9 +147,9 @@ def _pagerank(D: nx.DiGraph, *, alpha: float = 0.85, tol: float = 1e-10) -> dict
     if D.number_of_nodes() == 0:
         return {}
     try:
-        return dict(nx.pagerank(D, alpha=alpha, weight="weight", tol=tol))
-    except (ImportError, ModuleNotFoundError):
-        pass
+        return dict(nx.pagerank(D, alpha=alpha, weight="weight", tol=tol, max_iter=1000))
+    except (ImportError, ModuleNotFoundError, nx.PowerIterationFailedConvergence):
+        pass  # the power iteration below damps to a result on any graph
     nodes = list(D)
     n = len(nodes)
     rank = dict.fromkeys(nodes, 1.0 / n)
@@ -202,7 +202,7 @@ def centrality(G: nx.MultiDiGraph, *, top: int | None = None) -> dict[str, Any]:
                 "out_degree": part.out_degree(n),
                 "betweenness": round(between.get(n, 0.0), 6),
                 "pagerank": round(pr.get(n, 0.0), 6),
-                "eigenvector": None if eig.get(n) is None else round(float(eig[n]), 6),
+                "eigenvector": None if (e := eig.get(n)) is None else round(float(e), 6),
             }
     nodes = []
     for n in D:

@@ -225,6 +225,7 @@ class Trajectory:
     @property
     def derived(self) -> dict[str, Any]:
         signs = {p.sign for p in self.periods if p.sign}
+        polarity: str | None
         if signs == {1}:
             polarity = "positive"
         elif signs == {-1}:
