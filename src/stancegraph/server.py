@@ -374,6 +374,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server; holds the config and the worker pool."""
 
     daemon_threads = True
+    request_queue_size = 128  # listen backlog; the default 5 resets clients in a burst
 
     def __init__(self, config: ServerConfig) -> None:
         if not (config.store / "CURRENT").exists() and not config.store.is_dir():

@@ -596,8 +596,8 @@ def _open_lines(path: Path) -> tuple[IO[bytes], Any]:
             )
         try:
             return zf.open(members[0]), zf
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-            zf.close()
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+            zf.close()  # RuntimeError: an encrypted member
             raise ParseError(f"the zipped event file is damaged: {exc}", path=path) from None
     return path.open("rb"), None
 
