@@ -23,7 +23,6 @@ a truncated answer is never shown as a complete one.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import urllib.error
@@ -37,6 +36,7 @@ import pyoxigraph as ox
 from stancegraph.errors import EndpointError, QueryError, StoreError
 from stancegraph.namespaces import PREFIXES, SG
 from stancegraph.rdf import SourceInfo
+from stancegraph.store import SOURCES_QUERY, source_infos
 
 __all__ = ["DEFAULT_USER_AGENT", "RemoteStore", "inject_values", "term_to_sparql"]
 
@@ -347,9 +347,7 @@ class RemoteStore:
         ctype, body = self._sparql(
             text, "application/sparql-results+json, application/sparql-results+xml;q=0.8"
         )
-        results_fmt = (
-            ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
-        )
+        results_fmt = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
         try:
             return ox.parse_query_results(body, results_fmt)
         except (SyntaxError, ValueError) as exc:
@@ -368,25 +366,7 @@ class RemoteStore:
     # -- sources -----------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
         """Every source document on the server, with its provenance."""
-        q = """SELECT ?g ?kind ?path ?checksum ?at ?title WHERE {
-              GRAPH ?g { ?g a sg:Source ; sg:sourceKind ?kind ; sg:sourcePath ?path ;
-                            sg:checksum ?checksum ; prov:generatedAtTime ?at .
-                         OPTIONAL { ?g dct:title ?title } }
-            } ORDER BY ?path"""
-        out: dict[str, SourceInfo] = {}
-        for row in self.query(q):
-            g = row["g"].value
-            if g in out:
-                continue
-            out[g] = SourceInfo(
-                graph=g,
-                kind=row["kind"].value,
-                path=row["path"].value,
-                checksum=row["checksum"].value,
-                ingested_at=dt.datetime.fromisoformat(row["at"].value),
-                title=row["title"].value if row["title"] is not None else None,
-            )
-        return list(out.values())
+        return source_infos(self.query(SOURCES_QUERY))
 
     def source_checksum(self, graph: str) -> str | None:
         """The checksum recorded for a source graph, or ``None`` if it is absent."""

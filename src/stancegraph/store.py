@@ -21,7 +21,14 @@ from stancegraph.errors import QueryError, StoreError
 from stancegraph.namespaces import GRAPH, PREFIXES, SG
 from stancegraph.rdf import SourceInfo
 
-__all__ = ["ONTOLOGY_GRAPH", "Store", "open_store", "term_to_python"]
+__all__ = [
+    "ONTOLOGY_GRAPH",
+    "SOURCES_QUERY",
+    "Store",
+    "open_store",
+    "source_infos",
+    "term_to_python",
+]
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 _LOCK_HINTS = ("lock", "resource temporarily unavailable", "already in use")
@@ -41,6 +48,32 @@ _DATASET_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_L
 
 def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+SOURCES_QUERY = """
+    SELECT ?g ?kind ?path ?checksum ?at ?title WHERE {
+      GRAPH ?g { ?g a sg:Source ; sg:sourceKind ?kind ; sg:sourcePath ?path ;
+                    sg:checksum ?checksum ; prov:generatedAtTime ?at .
+                 OPTIONAL { ?g dct:title ?title } }
+    } ORDER BY ?path"""
+
+
+def source_infos(rows: Iterable[Any]) -> list[SourceInfo]:
+    """Sources from the rows of :data:`SOURCES_QUERY` (embedded store or remote server)."""
+    out: dict[str, SourceInfo] = {}
+    for row in rows:
+        g = row["g"].value
+        if g in out:
+            continue
+        out[g] = SourceInfo(
+            graph=g,
+            kind=row["kind"].value,
+            path=row["path"].value,
+            checksum=row["checksum"].value,
+            ingested_at=dt.datetime.fromisoformat(row["at"].value),
+            title=row["title"].value if row["title"] is not None else None,
+        )
+    return list(out.values())
 
 
 def _term(term: object) -> str:
@@ -134,29 +167,7 @@ class Store:
     # -- sources -----------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
         """Every source document in the store, with its provenance."""
-        q = (
-            _prologue()
-            + """
-            SELECT ?g ?kind ?path ?checksum ?at ?title WHERE {
-              GRAPH ?g { ?g a sg:Source ; sg:sourceKind ?kind ; sg:sourcePath ?path ;
-                            sg:checksum ?checksum ; prov:generatedAtTime ?at .
-                         OPTIONAL { ?g dct:title ?title } }
-            } ORDER BY ?path"""
-        )
-        out: dict[str, SourceInfo] = {}
-        for row in self._solutions(q):
-            g = row["g"].value
-            if g in out:
-                continue
-            out[g] = SourceInfo(
-                graph=g,
-                kind=row["kind"].value,
-                path=row["path"].value,
-                checksum=row["checksum"].value,
-                ingested_at=dt.datetime.fromisoformat(row["at"].value),
-                title=row["title"].value if row["title"] is not None else None,
-            )
-        return list(out.values())
+        return source_infos(self._solutions(_prologue() + SOURCES_QUERY))
 
     def source_checksum(self, graph: str) -> str | None:
         """The checksum recorded for a source graph, or ``None`` if it is not in the store."""
