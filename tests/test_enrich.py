@@ -638,3 +638,18 @@ def test_wikidata_times_keep_their_precision() -> None:
     assert str(_wd_date(t, None)) == f'"1990-05-01"^^<{XSD}date>'
     bce = ox.Literal("-0044-03-15T00:00:00Z", datatype=ox.NamedNode(XSD + "dateTime"))
     assert _wd_date(bce, p[11]) is None
+
+
+def test_stance_card_shows_the_office_at_each_dated_item(store: Store, proxy: Proxy) -> None:
+    from stancegraph.render import render_card, stance_card
+
+    enrich(store, ["Donald Trump"], endpoint=proxy.url, languages=["en"])
+    card = stance_card(store, "Donald Trump", "Vladimir Putin")
+    offices = {item.date: item.office for item in card.timeline}
+    assert offices["2025-05-25"] == "President of the United States"
+    assert offices["2022-02"] is None  # out of office between the two terms
+    assert offices.get(None) is None
+    md = render_card(card, fmt="md")
+    html = render_card(card, fmt="html")
+    assert "(as President of the United States)" in html
+    assert "(as President of the United States)" in md

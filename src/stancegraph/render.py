@@ -104,6 +104,7 @@ class CardItem:
     polarity: str | None
     source: SourceRef
     iri: str = ""
+    office: str | None = None  # the holder's office at this date (Wikidata enrichment)
 
 
 @dataclass(slots=True)
@@ -401,6 +402,7 @@ def stance_card(store: Any, holder: str, target: str, *, source: str | None = No
         )
         for r in _first(_rows(store, _CRITICISM, stance=stance), "crit")
     ]
+    _add_offices(store, h, items.values())
     roles = [r["role"] for r in _rows(store, _ROLE, holder=h, source=graph)]
     types = [str(r["type"]).rsplit("#", 1)[-1] for r in _rows(store, _TYPE, target=t)]
     target_kind = _TYPE_KIND.get(types[0], types[0].lower()) if types else None
@@ -426,6 +428,22 @@ def stance_card(store: Any, holder: str, target: str, *, source: str | None = No
             sources.get(r["source"], SourceRef(r["source"])) for r in stances if r is not chosen
         ],
     )
+
+
+def _add_offices(store: Any, holder: str, items: Any) -> None:
+    """The holder's office at each dated item, where enrichment recorded one."""
+    from stancegraph.enrich import offices_at
+
+    for item in items:
+        if not item.date:
+            continue
+        try:
+            offices = offices_at(store, holder, item.date)
+        except StancegraphError:
+            continue
+        labels = [o.label for o in offices if o.label]
+        if labels:
+            item.office = "; ".join(dict.fromkeys(labels))
 
 
 # -- dates and marks ---------------------------------------------------------------
@@ -521,7 +539,8 @@ def _card_md(card: StanceCard) -> str:
     if card.timeline:
         out += ["Timeline", ""]
         for i, item in enumerate(card.timeline, start=1):
-            out.append(f"  {i}. {_item_line(item)} {_mark(item.source)}")
+            office = f" (as {item.office})" if item.office else ""
+            out.append(f"  {i}. {_item_line(item)}{office} {_mark(item.source)}")
         out.append("")
     if card.actions:
         out += ["Actions Taken", ""]
@@ -564,7 +583,7 @@ def render_card(
         raise StancegraphError(f"unknown format {fmt!r}; use one of {list(FORMATS)}")
     timeline = [
         {"n": i, "date": format_date(it.date, it.precision), "text": _one_line(it.text),
-         "quotes": it.quotes, "source": it.source}
+         "quotes": it.quotes, "source": it.source, "office": it.office}
         for i, it in enumerate(card.timeline, start=1)
     ]  # fmt: skip
     return _page(
