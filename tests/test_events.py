@@ -322,8 +322,7 @@ def test_pair_month_summaries_add_up_to_the_events(store: Store, tmp_path: Path)
     ]
     assert all(r.pair_months > 0 for r in reports)
     events = {
-        (r["a"], r["b"], r["month"]): (r["n"], r["gs"], r["gc"])
-        for r in store.select(_PER_EVENT)
+        (r["a"], r["b"], r["month"]): (r["n"], r["gs"], r["gc"]) for r in store.select(_PER_EVENT)
     }
     summaries = {(r["a"], r["b"], r["month"]): r for r in store.select(_SUMMARIES)}
     assert set(summaries) == set(events)
