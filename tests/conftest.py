@@ -27,6 +27,7 @@ Markers: ``slow`` tests are skipped unless ``STANCEGRAPH_STRESS=1``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -38,6 +39,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +216,31 @@ def load_into_remote(store: object, remote: object) -> int:
     for graph, quads in sorted(by_graph.items()):
         remote.replace_graph(graph, quads)  # type: ignore[attr-defined]
     return sum(len(v) for v in by_graph.values())
+
+
+@contextlib.contextmanager
+def served_store(
+    store: Path, *, timeout: float, max_results: int, max_request_bytes: int
+) -> Iterator[dict[str, Any]]:
+    """Run ``stancegraph serve`` over ``store`` on a free 127.0.0.1 port; stop only that process."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "stancegraph", "--store", str(store), "serve",
+            "--port", str(port), "--timeout", str(timeout),
+            "--max-results", str(max_results), "--max-request-bytes", str(max_request_bytes),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_http(url, proc=proc, timeout=60)
+        yield {"url": url, "port": port, "store": store, "proc": proc}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

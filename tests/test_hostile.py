@@ -27,8 +27,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -40,7 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import free_port, wait_http
+from conftest import served_store
 from stress_report import record
 
 from stancegraph.api import run_query
@@ -602,38 +600,8 @@ def endpoint(
 ) -> Iterator[dict[str, Any]]:
     store = tmp_path_factory.mktemp("hostile-served") / "store"
     shutil.copytree(demo_store_path, store)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stancegraph",
-            "--store",
-            str(store),
-            "serve",
-            "--port",
-            str(port),
-            "--timeout",
-            "3",
-            "--max-results",
-            "200",
-            "--max-request-bytes",
-            str(MAX_REQUEST),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_http(url, proc=proc, timeout=60)
-        yield {"url": url, "port": port, "store": store, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with served_store(store, timeout=3, max_results=200, max_request_bytes=MAX_REQUEST) as info:
+        yield info
 
 
 def _http(

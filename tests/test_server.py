@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from conftest import free_port, wait_http
+from conftest import served_store
 
 from stancegraph.api import run_query
 from stancegraph.errors import EndpointError
@@ -51,38 +49,10 @@ def served(
 ) -> Iterator[dict[str, Any]]:
     store = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(demo_store_path, store)
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stancegraph",
-            "--store",
-            str(store),
-            "serve",
-            "--port",
-            str(port),
-            "--timeout",
-            str(TIMEOUT_S),
-            "--max-results",
-            str(MAX_RESULTS),
-            "--max-request-bytes",
-            "20000",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_http(url, proc=proc, timeout=60)
-        yield {"url": url, "store": store, "proc": proc}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with served_store(
+        store, timeout=TIMEOUT_S, max_results=MAX_RESULTS, max_request_bytes=20000
+    ) as info:
+        yield info
 
 
 def _get(
