@@ -41,6 +41,7 @@ test-quick: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy src/stancegraph
 
 bench: setup
 	$(BIN)/python -m bench all

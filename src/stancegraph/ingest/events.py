@@ -536,9 +536,9 @@ class _ActorResolver:
         key = (name, code, country)
         hit = self.cache.get(key, False)
         if hit is not False:
-            if hit is not None:
+            if isinstance(hit, str):
                 self.methods[self._method_of[hit]] += 1
-            return hit  # type: ignore[return-value]
+            return hit if isinstance(hit, str) else None
         iri, method = self._resolve(name, code, country, is_state=is_state)
         self.cache[key] = iri
         if iri is not None:
@@ -946,7 +946,7 @@ def _chunks(
     # not re-import the caller's main module (scripts without a __main__ guard work).
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     queue = ctx.Queue(maxsize=4)
-    proc = ctx.Process(
+    proc = ctx.Process(  # type: ignore[attr-defined]
         target=_worker,
         args=(str(path), fmt, graph, registry, on_error, chunk_rows, triples, queue),
         daemon=True,
