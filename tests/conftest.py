@@ -89,6 +89,16 @@ def demo_store(demo_store_path: Path) -> Iterator[object]:
     store.close()
 
 
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server this test run started (only that process): terminate, then kill."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -190,12 +200,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         wait_http(server.query_url + "?query=ASK%7B%7D", proc=proc)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")
@@ -238,9 +243,4 @@ def served_store(
         wait_http(url, proc=proc, timeout=60)
         yield {"url": url, "port": port, "store": store, "proc": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)

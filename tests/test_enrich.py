@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import build_demo, free_port, oxigraph_binary, wait_http
+from conftest import build_demo, free_port, oxigraph_binary, stop_process, wait_http
 
 from stancegraph.cli import cli
 from stancegraph.enrich import (
@@ -103,12 +103,7 @@ def wikidata_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         wait_http(url + "?query=ASK%7B%7D", proc=proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @dataclass
