@@ -30,17 +30,6 @@ from pathlib import Path
 
 __all__ = ["main"]
 
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def _graph(n: int, seed: int):  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -55,8 +44,10 @@ def _time_to_interactive(page_path: Path) -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
+    from stancegraph.viz import HEADLESS_CHROMIUM_ARGS
+
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=BROWSER_ARGS)
+        browser = pw.chromium.launch(executable_path=exe, args=HEADLESS_CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.route(
             "**/*",

@@ -21,7 +21,7 @@ from stancegraph.ingest.pipeline import ingest
 from stancegraph.project import to_networkx
 from stancegraph.render import evidence_brief, render_brief, render_card, stance_card
 from stancegraph.store import Store
-from stancegraph.viz import source_index, write_network_html
+from stancegraph.viz import HEADLESS_CHROMIUM_ARGS, source_index, write_network_html
 
 pytestmark = pytest.mark.browser
 
@@ -30,16 +30,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 YAML_CARD = REPO / "graph" / "sources" / "trump-on-putin.yaml"
 XSS = [
     line for line in (FIXTURES / "xss.txt").read_text(encoding="utf-8").split("\n") if line.strip()
-]
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
 ]
 
 
@@ -54,7 +44,7 @@ def browser() -> Iterator[Any]:
         pytest.skip("no Chromium: run 'make browser' or set STANCEGRAPH_CHROMIUM")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=BROWSER_ARGS)
+        b = pw.chromium.launch(executable_path=exe, args=HEADLESS_CHROMIUM_ARGS)
         yield b
         b.close()
 

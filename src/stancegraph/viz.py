@@ -53,6 +53,7 @@ import numpy as np
 
 __all__ = [
     "ACTOR_STYLES",
+    "HEADLESS_CHROMIUM_ARGS",
     "POLARITY_COLOURS",
     "NetworkExport",
     "NotebookHTML",
@@ -67,6 +68,21 @@ __all__ = [
     "show_network",
     "source_index",
     "write_network_html",
+]
+
+# Flags for opening an exported page in headless Chromium the way a recipient's
+# offline machine would: no sandbox helper, no GPU, and none of the browser's own
+# background connections (which a closed network refuses, and which tests must not
+# mistake for the page reaching out).
+HEADLESS_CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 POLARITY_COLOURS: dict[str, str] = {

@@ -135,15 +135,19 @@ _QUOTE = re.compile(r"\"(?P<a>[^\"]*)\"|“(?P<b>[^“”]*)”")
 # ---------------------------------------------------------------- shared helpers
 
 
-def _read_text(path: str | Path) -> str:
-    """Read a file as strict UTF-8; every failure becomes a ParseError naming the file."""
+def _read_text(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
+    """Read a file as strict UTF-8; every failure becomes a ParseError naming the file.
+
+    Reads at most ``max_bytes + 1`` bytes, so an oversized file is refused
+    without being loaded whole.
+    """
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ParseError(f"file is larger than {MAX_DOCUMENT_BYTES} bytes", path=path)
+    if len(data) > max_bytes:
+        raise ParseError(f"file is larger than {max_bytes} bytes", path=path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

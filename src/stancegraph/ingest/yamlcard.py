@@ -558,19 +558,7 @@ def read_yaml(path: str | Path) -> list[CardRecord | FactCheckRecord]:
         As :func:`parse_yaml`, and if the file cannot be read, is too large or
         is not UTF-8.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_YAML_BYTES + 1)
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    if len(data) > MAX_YAML_BYTES:
-        raise ParseError(f"YAML file is larger than {MAX_YAML_BYTES} bytes", path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f"not UTF-8 text: byte {data[exc.start]:#04x} at offset {exc.start} cannot be decoded",
-            path=path,
-            line=data.count(b"\n", 0, exc.start) + 1,
-        ) from None
+    from stancegraph.ingest.card import _read_text
+
+    text = _read_text(path, max_bytes=MAX_YAML_BYTES)
     return parse_yaml(text, path=path)
