@@ -55,18 +55,14 @@ QUERIES = {
     "goldstein_monthly": {"a": f"<{USA}>", "b": f"<{RUS}>"},
     "top_counterparts": {"actor": f"<{USA}>"},
 }
-# The actor network from the pair-month summaries written at import time (ours) ...
-# Each property is one full index scan, hash-joined (the subqueries): as one basic graph
-# pattern, Oxigraph looks each summary's properties up one by one (44.7 s at 1M; 8.9 s so).
-PROJECTION = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
-SELECT ?a ?b (SUM(?n) AS ?events) (SUM(?gs) / SUM(?gc) AS ?goldstein)
-WHERE { { SELECT ?pm ?a WHERE { ?pm sg:pairActor ?a } }
-        { SELECT ?pm ?b WHERE { ?pm sg:pairCounterpart ?b } }
-        { SELECT ?pm ?n WHERE { ?pm sg:eventCount ?n } }
-        { SELECT ?pm ?gs WHERE { ?pm sg:goldsteinSum ?gs } }
-        { SELECT ?pm ?gc WHERE { ?pm sg:goldsteinCount ?gc } } }
-GROUP BY ?a ?b"""
-# ... and from every event (the baselines, which have no summaries; also measured on ours).
+# The same pair's timeline over the last year and the last month of the generated data
+# (2015-02-19 .. 2025-02): what a timeline view pages through.
+WINDOWS = {
+    "pair_events_year": ("pair_events", {"since": "2024-01-01", "until": "2024-12-31"}),
+    "pair_events_month": ("pair_events", {"since": "2024-12-01", "until": "2024-12-31"}),
+}
+# The actor network from every event: what the baselines do (their graphs have no
+# summaries); also measured on ours. Ours reads the summaries (project.event_network).
 PROJECTION_PER_EVENT = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
 SELECT ?a ?b (COUNT(?e) AS ?events) (AVG(?g) AS ?goldstein)
 WHERE { ?e sg:actor ?a ; sg:counterpart ?b ; OPTIONAL { ?e sg:goldstein ?g } }
@@ -74,6 +70,27 @@ GROUP BY ?a ?b"""
 # The analyst queries as they read events one by one (before the summaries): what the
 # rdflib/kglab baselines run, since an rdflib graph built from the events has no summaries.
 PER_EVENT_QUERIES = {
+    "pair_events": """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?a ?b ?since ?until ?event ?date ?direction ?actor ?counterpart ?cameoCode ?cameoRoot
+       ?goldstein ?avgTone ?numMentions ?sourceUrl ?source
+WHERE {
+  { ?event sg:actor ?a . ?event sg:counterpart ?b .
+    BIND("a→b" AS ?direction) BIND(?a AS ?actor) BIND(?b AS ?counterpart) }
+  UNION
+  { ?event sg:actor ?b . ?event sg:counterpart ?a .
+    BIND("b→a" AS ?direction) BIND(?b AS ?actor) BIND(?a AS ?counterpart) }
+  ?event sg:date ?date ; sg:cameoCode ?c ; prov:wasDerivedFrom ?source .
+  FILTER(!BOUND(?since) || STR(?date) >= STR(?since))
+  FILTER(!BOUND(?until) || STR(?date) <= STR(?until))
+  OPTIONAL { ?event sg:goldstein ?goldstein }
+  OPTIONAL { ?event sg:avgTone ?avgTone }
+  OPTIONAL { ?event sg:numMentions ?numMentions }
+  OPTIONAL { ?event sg:sourceUrl ?sourceUrl }
+  BIND(REPLACE(STR(?c), "^.*/", "") AS ?cameoCode)
+  BIND(SUBSTR(?cameoCode, 1, 2) AS ?cameoRoot)
+}
+ORDER BY ?date ?event""",
     "goldstein_monthly": """PREFIX sg: <https://w3id.org/stancegraph/ns#>
 SELECT ?a ?b ?month (COUNT(?event) AS ?events) (AVG(?goldstein) AS ?meanGoldstein)
        (SUM(?isAB) AS ?eventsAB) (SUM(?gAB) / SUM(?scoredAB) AS ?meanGoldsteinAB)
@@ -203,10 +220,14 @@ def _rdflib_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
     for q in event_quads(batch, g, "gdelt"):
         add((term(q.subject), term(q.predicate), term(q.object)))
     out: dict[str, Any] = {"seconds": time.perf_counter() - t, "triples": len(graph)}
-    for name, params in QUERIES.items():
+    cases = {name: (name, params) for name, params in QUERIES.items()}
+    cases.update(
+        {key: (name, {**QUERIES[name], **extra}) for key, (name, extra) in WINDOWS.items()}
+    )
+    for key, (name, params) in cases.items():
         qd = load_query(name)
         text = PER_EVENT_QUERIES.get(name) or rdflib_form(qd.text)
-        bindings = {k: URIRef(v.value) for k, v in bind_params(qd, params).items()}
+        bindings = {k: term(v) for k, v in bind_params(qd, params).items()}
         times = []
         for _ in range(args["runs"]):
             t = time.perf_counter()
@@ -215,8 +236,8 @@ def _rdflib_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
             else:
                 rows = list(graph.query(text, initBindings=bindings))
             times.append(time.perf_counter() - t)
-        out[f"q_{name}_ms"] = round(statistics.median(times) * 1000, 2)
-        out[f"q_{name}_rows"] = len(rows)
+        out[f"q_{key}_ms"] = round(statistics.median(times) * 1000, 2)
+        out[f"q_{key}_rows"] = len(rows)
     t = time.perf_counter()
     import networkx as nx
 
@@ -242,35 +263,50 @@ def rdflib_form(text: str) -> str:
     return text.replace("LATERAL {", "{")
 
 
-def _query_times(store: Any, runs: int, *, summaries: bool = True) -> dict[str, Any]:
-    """Median time of each analyst query, and the projection into NetworkX.
+def _median_ms(
+    store: Any, name: str, params: dict[str, Any], runs: int, resolver: Any
+) -> tuple[float, int]:
+    """Median wall time of a library query (after one warm-up run) and its row count."""
+    from stancegraph.api import run_query
+    from stancegraph.queries import load_query
 
-    With ``summaries``, also the per-event projection (what the baselines do)
-    and the pair queries on a typical and a busy pair besides the heaviest.
+    qd = load_query(name)
+    run_query(store, qd, params, resolver=resolver)  # warm-up, not counted
+    times = []
+    rows = 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        res = run_query(store, qd, params, resolver=resolver)
+        times.append(time.perf_counter() - t)
+        rows = len(res.rows)
+    return round(statistics.median(times) * 1000, 2), rows
+
+
+def _query_times(store: Any, runs: int, *, summaries: bool = True) -> dict[str, Any]:
+    """Median time of each analyst query, and the projection of the actor network.
+
+    The heaviest pair (USA–RUS) and the busiest actor (USA) are the worst case;
+    with ``summaries``, also a typical (median) and a busy (99th percentile)
+    pair and actor, and the per-event projection (what the baselines do).
     """
     import networkx as nx
 
-    from stancegraph.api import make_resolver, run_query
-    from stancegraph.queries import load_query
+    from stancegraph.api import make_resolver
+    from stancegraph.project import event_network
 
     out: dict[str, Any] = {}
     resolver = make_resolver(store)  # once, as a notebook session would
-    for name, params in QUERIES.items():
-        qd = load_query(name)
-        run_query(store, qd, params, resolver=resolver)  # warm-up, not counted
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            res = run_query(store, qd, params, resolver=resolver)
-            times.append(time.perf_counter() - t)
-        out[f"q_{name}_ms"] = round(statistics.median(times) * 1000, 2)
-        out[f"q_{name}_rows"] = len(res.rows)
+    cases = {name: (name, params) for name, params in QUERIES.items()}
+    cases.update(
+        {key: (name, {**QUERIES[name], **extra}) for key, (name, extra) in WINDOWS.items()}
+    )
+    for key, (name, params) in cases.items():
+        out[f"q_{key}_ms"], out[f"q_{key}_rows"] = _median_ms(store, name, params, runs, resolver)
     t = time.perf_counter()
-    dg = nx.DiGraph()
-    for row in store.select(PROJECTION):
-        dg.add_edge(row["a"], row["b"], events=row["events"], goldstein=row["goldstein"])
+    network = event_network(store)
     out["projection_s"] = round(time.perf_counter() - t, 3)
-    out["projection_edges"] = dg.number_of_edges()
+    out["projection_edges"] = network.number_of_edges()
+    out["projection_nodes"] = network.number_of_nodes()
     if not summaries:
         return out
     # The same projection read from every event, for comparison with the baselines.
@@ -279,33 +315,29 @@ def _query_times(store: Any, runs: int, *, summaries: bool = True) -> dict[str, 
     for row in store.select(PROJECTION_PER_EVENT):
         dg.add_edge(row["a"], row["b"], events=row["events"], goldstein=row["goldstein"])
     out["projection_per_event_s"] = round(time.perf_counter() - t, 3)
-    # The heaviest pair is the worst case; a typical (median) and a busy (99th
-    # percentile) pair by event count show what most calls cost.
-    totals = sorted(
-        (row["n"], row["a"], row["b"]) for row in store.select(PAIR_TOTALS) if row["a"] != row["b"]
-    )
-    if totals:
-        for label, q in (("median", 0.5), ("p99", 0.99)):
+    # Typical (median) and busy (99th percentile) pairs by event count, and actors by
+    # number of counterparts: what most calls cost.
+    totals = sorted((d["events"], a, b) for a, b, d in network.edges(data=True) if a != b)
+    partners: dict[str, int] = {}
+    for _n, a, b in totals:
+        partners[a] = partners.get(a, 0) + 1
+        partners[b] = partners.get(b, 0) + 1
+    by_partners = sorted((k, a) for a, k in partners.items())
+    for label, q in (("median", 0.5), ("p99", 0.99)):
+        if totals:
             n, a, b = totals[min(len(totals) - 1, int(q * len(totals)))]
             params = {"a": f"<{a}>", "b": f"<{b}>"}
             for name in ("pair_events", "goldstein_monthly"):
-                qd = load_query(name)
-                run_query(store, qd, params, resolver=resolver)
-                times = []
-                for _ in range(runs):
-                    t = time.perf_counter()
-                    res = run_query(store, qd, params, resolver=resolver)
-                    times.append(time.perf_counter() - t)
-                out[f"q_{name}_{label}_ms"] = round(statistics.median(times) * 1000, 2)
-                out[f"q_{name}_{label}_rows"] = len(res.rows)
+                ms, rows = _median_ms(store, name, params, runs, resolver)
+                out[f"q_{name}_{label}_ms"], out[f"q_{name}_{label}_rows"] = ms, rows
             out[f"pair_{label}_events"] = n
+        if by_partners:
+            _k, actor = by_partners[min(len(by_partners) - 1, int(q * len(by_partners)))]
+            params = {"actor": f"<{actor}>"}
+            ms, rows = _median_ms(store, "top_counterparts", params, runs, resolver)
+            out[f"q_top_counterparts_{label}_ms"] = ms
+            out[f"q_top_counterparts_{label}_rows"] = rows
     return out
-
-
-PAIR_TOTALS = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
-SELECT ?a ?b (SUM(?c) AS ?n)
-WHERE { ?pm sg:pairActor ?a ; sg:pairCounterpart ?b ; sg:eventCount ?c }
-GROUP BY ?a ?b"""
 
 
 def _spawn(job: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -389,6 +421,7 @@ def run(
     workdir: Path | None = None,
     seed: int = 7,
     baseline_timeout: float = 1800,
+    results_dir: Path = RESULTS,
 ) -> dict[str, Any]:
     """Run the whole benchmark and return its results (also written as JSON)."""
     from bench.gdelt_gen import write_gdelt
@@ -478,8 +511,8 @@ def run(
             proc.wait(timeout=30)
         print("server:", results["server"], flush=True)
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"events-{events}.json"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    out = results_dir / f"events-{events}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
     print(f"results: {out}")
@@ -521,35 +554,40 @@ def table(r: dict[str, Any]) -> str:
 
     lines.append(row(f"import s ({n:,}; baselines {nb:,})", "seconds"))
     lines.append(row("peak memory MB", "peak_mb"))
-    for q in QUERIES:
+    for q in (*QUERIES, *WINDOWS):
         lines.append(row(f"{q} median ms", f"q_{q}_ms"))
     lines.append(row("projection to NetworkX s", "projection_s"))
     lines.append(row("projection, every event read s", "projection_per_event_s", "projection_s"))
     lines.append(
-        "ours: queries and projection read the pair-month summaries; the rdflib/kglab "
-        "columns read every event (their graphs have no summaries)"
+        "ours: queries and projection read the summaries written at import (sg:Pair, "
+        "sg:PairMonth); the rdflib/kglab columns read every event (their graphs have none)"
+    )
+    lines.append(
+        "rows, heaviest pair USA–RUS / busiest actor USA: "
+        + ", ".join(f"{q} {ours.get(f'q_{q}_rows', 0):,}" for q in (*QUERIES, *WINDOWS))
     )
     for label in ("median", "p99"):
         if f"pair_{label}_events" in ours:
             lines.append(
-                f"{label} pair ({ours[f'pair_{label}_events']:,} events): "
+                f"{label} pair ({ours[f'pair_{label}_events']:,} events one way): "
                 f"pair_events {ours[f'q_pair_events_{label}_ms']:.1f} ms "
                 f"({ours[f'q_pair_events_{label}_rows']:,} rows), goldstein_monthly "
-                f"{ours[f'q_goldstein_monthly_{label}_ms']:.1f} ms"
+                f"{ours[f'q_goldstein_monthly_{label}_ms']:.1f} ms; {label} actor: "
+                f"top_counterparts {ours.get(f'q_top_counterparts_{label}_ms', 0):.1f} ms "
+                f"({ours.get(f'q_top_counterparts_{label}_rows', 0):,} rows)"
             )
-    if "q_pair_events_rows" in ours:
-        lines.append(f"heaviest pair (USA–RUS): pair_events {ours['q_pair_events_rows']:,} rows")
     if nb < n:
         lines.append(
             f"ours at {nb:,} events: import {same.get('seconds', 0):.2f} s, queries "
-            + ", ".join(f"{q} {same.get(f'q_{q}_ms', 0):.1f} ms" for q in QUERIES)
+            + ", ".join(f"{q} {same.get(f'q_{q}_ms', 0):.1f} ms" for q in (*QUERIES, *WINDOWS))
         )
     if "server" in r:
         s = r["server"]
         lines.append(
             f"server (GSP, 127.0.0.1): import {s.get('seconds', 0):.1f} s "
             f"({_ratio(s.get('seconds'), ours.get('seconds'))} of embedded); "
-            + ", ".join(f"{q} {s.get(f'q_{q}_ms', 0):.1f} ms" for q in QUERIES)
+            + ", ".join(f"{q} {s.get(f'q_{q}_ms', 0):.1f} ms" for q in (*QUERIES, *WINDOWS))
+            + f"; projection {s.get('projection_s', 0):.1f} s"
         )
     return "\n".join(lines)
 

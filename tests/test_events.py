@@ -28,6 +28,7 @@ from stancegraph.ingest.events import (
     render_event_nquads,
 )
 from stancegraph.ingest.pipeline import load_registry
+from stancegraph.project import event_network
 from stancegraph.queries import load_query
 from stancegraph.rdf import event_quads, source_graph_iri
 from stancegraph.store import Store
@@ -277,6 +278,17 @@ def test_events_answer_the_library_queries(store: Store) -> None:
         ("2017-01-20", "b→a", "036"),
         ("2017-03-02", "b→a", "057"),
     ]
+    # A date window: the months outside it are never read, and the days inside it are exact.
+    window = {"a": "Putin", "b": "Trump", "since": "2017-01-16", "until": "2017-01-31"}
+    rows = run_query(store, load_query("pair_events"), window).values()
+    assert [(r["date"].isoformat(), r["cameoCode"]) for r in rows] == [
+        ("2017-01-16", "012"),
+        ("2017-01-20", "036"),
+    ]
+    assert {r["cameoRoot"] for r in rows} == {"01", "03"}
+    window = {"a": "Putin", "b": "Trump", "since": "2017-02-01"}
+    rows = run_query(store, load_query("pair_events"), window).values()
+    assert [r["date"].isoformat() for r in rows] == ["2017-03-02"]
     monthly = run_query(store, load_query("goldstein_monthly"), {"a": "Trump", "b": "Putin"})
     rows = {r["month"]: r for r in monthly.values()}
     assert sorted(rows) == ["2017-01", "2017-03"]
@@ -300,10 +312,29 @@ GROUP BY ?a ?b ?month"""
 _SUMMARIES = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
 SELECT ?a ?b ?month (SUM(?n0) AS ?n) (SUM(?gs0) AS ?gs) (SUM(?gc0) AS ?gc)
        (SAMPLE(?mean0) AS ?mean) (COUNT(?pm) AS ?nodes)
-WHERE { ?pm a sg:PairMonth ; sg:pairActor ?a ; sg:pairCounterpart ?b ; sg:month ?m ;
+WHERE { ?pm a sg:PairMonth ; sg:pair ?p ; sg:month ?m ;
             sg:eventCount ?n0 ; sg:goldsteinSum ?gs0 ; sg:goldsteinCount ?gc0 .
+        ?p a sg:Pair ; sg:pairActor ?a ; sg:pairCounterpart ?b .
         OPTIONAL { ?pm sg:goldsteinMean ?mean0 } BIND(STR(?m) AS ?month) }
 GROUP BY ?a ?b ?month"""
+_PAIRS = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+SELECT ?a ?b (SUM(?n0) AS ?n) (SUM(?gs0) AS ?gs) (SUM(?gc0) AS ?gc) (COUNT(?p) AS ?nodes)
+WHERE { ?p a sg:Pair ; sg:pairActor ?a ; sg:pairCounterpart ?b ;
+           sg:eventCount ?n0 ; sg:goldsteinSum ?gs0 ; sg:goldsteinCount ?gc0 . }
+GROUP BY ?a ?b"""
+# Every event with both actors is counted in exactly one pair-month of its own
+# source graph, whose pair and month are the event's.
+_MISCOUNTED = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+SELECT ?e WHERE {
+  GRAPH ?g { ?e sg:cameoCode ?c ; sg:actor ?a ; sg:counterpart ?b ; sg:date ?d }
+  FILTER NOT EXISTS {
+    GRAPH ?g { ?e sg:countedIn ?pm . ?pm sg:month ?m ; sg:pair ?p .
+               ?p sg:pairActor ?a ; sg:pairCounterpart ?b }
+    FILTER(STR(?m) = SUBSTR(STR(?d), 1, 7))
+  }
+}"""
+_COUNTED_TWICE = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
+SELECT ?e WHERE { ?e sg:countedIn ?x , ?y FILTER(?x != ?y) }"""
 
 
 def test_pair_month_summaries_add_up_to_the_events(store: Store, tmp_path: Path) -> None:
@@ -333,6 +364,37 @@ def test_pair_month_summaries_add_up_to_the_events(store: Store, tmp_path: Path)
         if row["nodes"] == 1 and gc:
             assert row["mean"] == pytest.approx(gs / gc)
     assert sum(r.pair_months for r in reports) == sum(r["nodes"] for r in summaries.values())
+    pairs = {(r["a"], r["b"]): r for r in store.select(_PAIRS)}
+    assert set(pairs) == {(a, b) for a, b, _m in events}
+    for (a, b), row in pairs.items():
+        months = [v for k, v in events.items() if k[:2] == (a, b)]
+        assert row["n"] == sum(n for n, _gs, _gc in months)
+        assert row["gc"] == sum(gc for _n, _gs, gc in months)
+        assert row["gs"] == pytest.approx(sum(gs for _n, gs, _gc in months))
+    assert sum(r.pairs for r in reports) == sum(r["nodes"] for r in pairs.values())
+    assert store.select(_MISCOUNTED) == [] and store.select(_COUNTED_TWICE) == []
+    # The actor network read from the summaries is the per-event aggregate, all time ...
+    net = event_network(store)
+    assert {(a, b) for a, b in net.edges} == set(pairs)
+    for (a, b), row in pairs.items():
+        edge = net.edges[a, b]
+        assert (edge["events"], edge["goldstein_count"]) == (row["n"], row["gc"])
+        assert edge["goldstein_sum"] == pytest.approx(row["gs"])
+        if row["gc"]:
+            assert edge["goldstein"] == pytest.approx(row["gs"] / row["gc"])
+            assert edge["sign"] == (row["gs"] > 0) - (row["gs"] < 0)
+    assert net.nodes[ID + "actor/russia"]["label"] == "Russia"
+    # ... and over a window of whole months.
+    window_net = event_network(store, since="2017-01-20", until="2017-02-01")
+    window = {}
+    for (a, b, month), (n, _gs, _gc) in events.items():
+        if "2017-01" <= month <= "2017-02":
+            window[(a, b)] = window.get((a, b), 0) + n
+    assert {(a, b): d["events"] for a, b, d in window_net.edges(data=True)} == window
+    assert (
+        window_net.graph["since"] == "2017-01-20"
+        and 0 < window_net.number_of_edges() < net.number_of_edges()
+    )
     # Retracting a file retracts its summaries with its events.
     store.drop_graph(reports[2].graph)
     assert sum(r["nodes"] for r in store.select(_SUMMARIES)) == sum(
@@ -381,4 +443,12 @@ def test_import_into_a_server_through_the_graph_store_protocol(
     params = {"a": f"<{PUTIN}>", "b": f"<{TRUMP}>"}
     pair = run_query(remote, load_query("pair_events"), params)
     assert len(pair.rows) == 3
+    window = {**params, "until": "2017-01-15"}
+    there = run_query(remote, load_query("pair_events"), window).values()
+    here = run_query(local, load_query("pair_events"), window).values()
+    assert [r["event"] for r in there] == [r["event"] for r in here]
+    assert [r["date"].isoformat() for r in here] == ["2017-01-15"]
+    there_net, here_net = event_network(remote), event_network(local)
+    assert sorted(there_net.edges(data=True)) == sorted(here_net.edges(data=True))
+    assert here_net.number_of_edges() > 0
     remote.drop_graph(report.graph)

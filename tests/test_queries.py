@@ -57,6 +57,8 @@ DEFAULT_CASES: dict[str, list[dict[str, Any]]] = {
     "network_nodes": [{}],
     "network_edges": [{}],
     "stance_evidence": [{"holder": "Trump", "target": "Putin"}],
+    "event_network": [{}],
+    "event_network_months": [{}, {"since": "2025-01-01", "until": "2025-06-30"}],
 }
 
 

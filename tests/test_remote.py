@@ -20,7 +20,7 @@ from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import EndpointError, QueryError, StoreError
 from stancegraph.queries import library, load_query
-from stancegraph.remote import RemoteStore, inject_values, term_to_sparql
+from stancegraph.remote import RemoteStore, _query_form, inject_values, term_to_sparql
 
 pytestmark = pytest.mark.server
 
@@ -262,3 +262,23 @@ def test_unreachable_endpoint_is_a_clear_error() -> None:
 def test_bad_query_is_a_query_error(oxigraph_server: OxigraphServer) -> None:
     with pytest.raises(QueryError):
         list(oxigraph_server.remote().query("SELECT WHERE nonsense"))
+
+
+def test_update_words_in_comments_do_not_turn_a_query_into_an_update(
+    oxigraph_server: OxigraphServer,
+) -> None:
+    """SPARQLWrapper alone would send this as an ADD update (HTTP 415 from the server)."""
+    text = (
+        "# title: counts that add up; drop, load, insert, copy and move are only words here\n"
+        "# description: an address, a download\n"
+        "PREFIX sg: <https://w3id.org/stancegraph/ns#>\n"
+        "# one more comment: clear, create, delete\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    rows = list(oxigraph_server.remote().query(text))
+    assert len(rows) == 1
+    assert _query_form(text) == "SELECT"
+    assert _query_form("BASE <http://x/> PREFIX a: <http://a/>\nASK {}") == "ASK"
+    assert _query_form("construct { ?s ?p ?o } WHERE { ?s ?p ?o }") == "CONSTRUCT"
+    with pytest.raises(QueryError, match="not a SPARQL query"):
+        _query_form("# a comment\nINSERT DATA { <a:b> <a:c> <a:d> }")

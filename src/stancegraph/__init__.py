@@ -10,6 +10,6 @@ from stancegraph.store import Store, open_store
 
 __all__ = ["QueryResult", "RemoteStore", "Store", "__version__", "open_store", "query", "run_query"]
 
-from stancegraph.project import to_networkx
+from stancegraph.project import event_network, to_networkx
 
-__all__ += ["to_networkx"]
+__all__ += ["event_network", "to_networkx"]

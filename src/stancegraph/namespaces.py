@@ -115,11 +115,15 @@ class SG(DefinedNamespace):
     numArticles: URIRef
     sourceUrl: URIRef
     eventId: URIRef
+    EventSummary: URIRef  # counts and Goldstein scores of some coded events of one source
+    Pair: URIRef  # summary of one actor's events toward another, all months
     PairMonth: URIRef  # summary of one actor's events toward another in one month
-    pairActor: URIRef  # the acting actor of a PairMonth
-    pairCounterpart: URIRef  # the actor acted on of a PairMonth
+    pairActor: URIRef  # the acting actor of a Pair
+    pairCounterpart: URIRef  # the actor acted on of a Pair
+    pair: URIRef  # the Pair a PairMonth belongs to
+    countedIn: URIRef  # the PairMonth a coded event is counted in
     month: URIRef  # the xsd:gYearMonth a PairMonth covers
-    eventCount: URIRef  # events a PairMonth covers (xsd:integer)
+    eventCount: URIRef  # events a summary covers (xsd:integer)
     goldsteinSum: URIRef  # sum of their Goldstein scores (xsd:double)
     goldsteinCount: URIRef  # how many of them are scored (xsd:integer)
     goldsteinMean: URIRef  # goldsteinSum / goldsteinCount (xsd:double)

@@ -173,6 +173,25 @@ def _derive(endpoint: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.M)
+_PROLOGUE = re.compile(r"\A\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", re.I)
+_FORM = re.compile(r"\A(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
+
+
+def _query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a query, read after its prologue.
+
+    Comment lines go first, then the BASE/PREFIX declarations; the form is the
+    keyword that must come next. Anything else is refused here rather than
+    sent as an update.
+    """
+    body = _PROLOGUE.sub("", _COMMENT_LINE.sub("", text), count=1)
+    found = _FORM.match(body)
+    if found is None:
+        raise QueryError("not a SPARQL query (SELECT, CONSTRUCT, ASK or DESCRIBE)")
+    return found[1].upper()
+
+
 class RemoteStore:
     """A SPARQL 1.1 server used like the embedded :class:`~stancegraph.store.Store`.
 
@@ -298,6 +317,10 @@ class RemoteStore:
         sw.setRequestMethod("postdirectly")
         sw.setTimeout(int(max(1, self.timeout)))
         sw.setQuery(text)
+        # SPARQLWrapper guesses the form from the first keyword anywhere in the text,
+        # comments included ("add up" in a description makes it an ADD update, sent as
+        # application/sparql-update). Only queries come here: name their form ourselves.
+        sw.queryType = _query_form(text)
         sw.addCustomHttpHeader("Accept", accept)
         try:
             response = sw.query().response

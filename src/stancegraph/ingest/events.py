@@ -3,7 +3,7 @@
 Why a path of its own: a GDELT file holds millions of rows, and building one
 pyoxigraph ``Quad`` per triple in Python (what :func:`stancegraph.rdf.event_quads`
 does for a handful of records) costs about 150 µs per event. Here each row is
-parsed and written as N-Quads *text* from templates, and Oxigraph's bulk loader
+parsed and written as N-Triples *text* from templates, and Oxigraph's bulk loader
 parses that text in Rust while a worker process prepares the next chunk, so
 both cores work and memory stays bounded (a few chunks in flight).
 
@@ -153,6 +153,7 @@ class EventIngestReport:
     triples: int = 0
     actors: int = 0
     codes: int = 0
+    pairs: int = 0
     pair_months: int = 0
     seconds: float = 0.0
     checksum: str = ""
@@ -178,6 +179,7 @@ class EventIngestReport:
             "triples": self.triples,
             "actors": self.actors,
             "cameo_codes": self.codes,
+            "pairs": self.pairs,
             "pair_months": self.pair_months,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
@@ -196,7 +198,7 @@ class EventIngestReport:
         lines = [
             f"{head}  ({self.layout}; {self.events} events from {self.rows} rows, "
             f"{self.triples} triples, {self.actors} actors, {self.codes} CAMEO codes, "
-            f"{self.pair_months} pair-month summaries; "
+            f"{self.pairs} pair and {self.pair_months} pair-month summaries; "
             f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s)"
         ]
         if self.resolved:
@@ -429,65 +431,92 @@ def _self_check() -> None:
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-class _PairMonths:
-    """Per (actor, counterpart, month): event count, Goldstein sum and scored count.
+class _Summaries:
+    """Per actor pair, and per pair and month: event count, Goldstein sum and scored count.
 
-    Why: the analyst queries (a pair's monthly Goldstein, an actor's top
-    counterparts, the actor network) aggregate over every event of the
-    busiest actors, which costs seconds on a million events however the
-    query is planned. Summing while streaming costs about 0.3 µs a row, and
-    the number of keys grows with actors × months, not with events.
+    Why: the analyst queries (a pair's timeline and monthly Goldstein, an
+    actor's top counterparts, the actor network) aggregate over every event
+    of the busiest actors, which costs seconds on a million events however
+    the query is planned. Summing while streaming costs about a microsecond
+    a row, and the number of keys grows with actors × months, not with
+    events. Each event also links to its pair-month (``sg:countedIn``), so a
+    pair's events in a date window are reached through the pair's months
+    instead of through every event of either actor.
     """
 
-    def __init__(self) -> None:
-        self.sums: dict[tuple[str, str, str], list[Any]] = {}
+    def __init__(self, graph: str, dataset: str) -> None:
+        self.pairs: dict[tuple[str, str], list[Any]] = {}
+        self.months: dict[tuple[str, str, str], list[Any]] = {}
+        self.salt = graph.encode("utf-8") + b"\n"
+        self.pair_prefix = f"<{ID}pair/{dataset}/"
+        self.month_prefix = f"<{ID}pairmonth/{dataset}/"
 
-    def add(self, actor: str, counterpart: str, month: str, goldstein: str | None) -> None:
-        key = (actor, counterpart, month)
-        acc = self.sums.get(key)
+    def _digest(self, key: str) -> str:
+        return hashlib.blake2b(self.salt + key.encode("utf-8"), digest_size=10).hexdigest()
+
+    def add(self, actor: str, counterpart: str, month: str, goldstein: str | None) -> str:
+        """Count one event; returns the N-Triples IRI of its pair-month node."""
+        acc = self.months.get((actor, counterpart, month))
         if acc is None:
-            acc = self.sums[key] = [0, 0.0, 0]
+            pair = self.pairs.get((actor, counterpart))
+            if pair is None:
+                iri = self.pair_prefix + self._digest(f"{actor}\t{counterpart}") + ">"
+                pair = self.pairs[(actor, counterpart)] = [0, 0.0, 0, iri]
+            iri = self.month_prefix + self._digest(f"{actor}\t{counterpart}\t{month}") + ">"
+            acc = self.months[(actor, counterpart, month)] = [0, 0.0, 0, iri, pair]
+        pair = acc[4]
         acc[0] += 1
+        pair[0] += 1
         if goldstein is not None:
-            acc[1] += float(goldstein)
+            g = float(goldstein)
+            acc[1] += g
             acc[2] += 1
+            pair[1] += g
+            pair[2] += 1
+        return acc[3]  # type: ignore[no-any-return]
 
-    def render(
-        self, graph: str, dataset: str, *, triples: bool = False, per_chunk: int = 5000
-    ) -> Iterator[str]:
+    def render(self, graph: str, *, triples: bool = False, per_chunk: int = 5000) -> Iterator[str]:
         """N-Quads (or N-Triples) text of the summaries, ``per_chunk`` nodes at a time.
 
-        The node IRI hashes the source graph with the key, so two files of the
+        The node IRIs hash the source graph with the key, so two files of the
         same dataset never share a summary node (their counts add up in queries).
         """
         tail = " .\n" if triples else f" <{graph}> .\n"
         ns = str(SG)
-        p_type = f" <{RDF.type}> <{ns}PairMonth>{tail}"
+        p_type = f" <{RDF.type}> "
+        t_pair, t_month = f"<{ns}Pair>{tail}", f"<{ns}PairMonth>{tail}"
         p_actor, p_counter = f" <{ns}pairActor> <", f" <{ns}pairCounterpart> <"
+        p_pair = f" <{ns}pair> "
         p_month, p_count = f' <{ns}month> "', f' <{ns}eventCount> "'
         p_sum, p_scored = f' <{ns}goldsteinSum> "', f' <{ns}goldsteinCount> "'
         p_mean = f' <{ns}goldsteinMean> "'
-        t_int = f'"^^<{_XSD}integer>{tail}'
-        t_double = f'"^^<{_XSD}double>{tail}'
-        t_month = f'"^^<{_XSD}gYearMonth>{tail}'
-        prefix = f"<{ID}pairmonth/{dataset}/"
-        salt = graph.encode("utf-8") + b"\n"
+        d_int = f'"^^<{_XSD}integer>{tail}'
+        d_double = f'"^^<{_XSD}double>{tail}'
+        d_month = f'"^^<{_XSD}gYearMonth>{tail}'
         out: list[str] = []
         n = 0
-        for (actor, counterpart, month), (count, total, scored) in self.sums.items():
-            digest = hashlib.blake2b(
-                salt + f"{actor}\t{counterpart}\t{month}".encode(), digest_size=10
-            ).hexdigest()
-            s = prefix + digest + ">"
-            out.append(s + p_type)
+
+        def numbers(s: str, count: int, total: float, scored: int) -> None:
+            out.append(s + p_count + str(count) + d_int)
+            out.append(s + p_sum + repr(float(total)) + d_double)
+            out.append(s + p_scored + str(scored) + d_int)
+            if scored:
+                out.append(s + p_mean + repr(total / scored) + d_double)
+
+        for (actor, counterpart), (count, total, scored, s) in self.pairs.items():
+            out.append(s + p_type + t_pair)
             out.append(s + p_actor + actor + ">" + tail)
             out.append(s + p_counter + counterpart + ">" + tail)
-            out.append(s + p_month + month + t_month)
-            out.append(s + p_count + str(count) + t_int)
-            out.append(s + p_sum + repr(float(total)) + t_double)
-            out.append(s + p_scored + str(scored) + t_int)
-            if scored:
-                out.append(s + p_mean + repr(total / scored) + t_double)
+            numbers(s, count, total, scored)
+            n += 1
+            if n >= per_chunk:
+                yield "".join(out)
+                out, n = [], 0
+        for (_a, _b, month), (count, total, scored, s, pair) in self.months.items():
+            out.append(s + p_type + t_month)
+            out.append(s + p_pair + pair[3] + tail)
+            out.append(s + p_month + month + d_month)
+            numbers(s, count, total, scored)
             n += 1
             if n >= per_chunk:
                 yield "".join(out)
@@ -774,6 +803,7 @@ class _Tail:
     codes: list[str]
     resolved: dict[str, int]
     seen: int
+    pairs: int = 0
     pair_months: int = 0
 
 
@@ -852,8 +882,10 @@ def _stream(
     resolver = _ActorResolver(registry)
     parser = _Parser(path, fmt, resolver)
     renderer = _Renderer(graph, fmt, triples=triples) if render else None
-    pairs = _PairMonths()
-    add_pair = pairs.add
+    summaries = _Summaries(graph, fmt)
+    add_event = summaries.add
+    counted_in = f" <{SG.countedIn}> "
+    link_tail = " .\n" if triples else f" <{graph}> .\n"
     out: list[str] = []
     errors: list[RowError] = []
     counts: Counter[str] = Counter()
@@ -877,7 +909,8 @@ def _stream(
             if renderer is not None:
                 renderer.render(slug, values, out)
                 if values[2] is not None and values[3] is not None:
-                    add_pair(values[2], values[3], values[1][:7], values[7])
+                    pm = add_event(values[2], values[3], values[1][:7], values[7])
+                    out.append(renderer.prefix + slug + ">" + counted_in + pm + link_tail)
         if rows >= chunk_rows:
             yield _Chunk("".join(out).encode("utf-8"), rows, events, errors, counts)
             out, errors, counts = [], [], Counter()
@@ -886,7 +919,7 @@ def _stream(
     if renderer is not None:
         # The summaries go through the same loader, before the commit marker:
         # a torn import loses them with the events.
-        for text in pairs.render(graph, fmt, triples=triples, per_chunk=chunk_rows):
+        for text in summaries.render(graph, triples=triples, per_chunk=chunk_rows):
             yield _Chunk(text.encode("utf-8"), 0, 0, [], Counter())
     yield _Tail(
         layout=parser.layout_name,
@@ -894,7 +927,8 @@ def _stream(
         codes=sorted(parser.codes),
         resolved=dict(resolver.methods),
         seen=len(parser.seen),
-        pair_months=len(pairs.sums),
+        pairs=len(summaries.pairs),
+        pair_months=len(summaries.months),
     )
 
 
@@ -1208,14 +1242,16 @@ def ingest_events(
         on_error=on_error,
         chunk_rows=chunk_rows,
         workers=workers,
-        triples=not local,
+        triples=True,  # the graph goes in once, as to_graph: a fifth less text to parse
     )
     tail: _Tail | None = None
     try:
         if local:
             reader = _ChunkReader(chunks, on_chunk)
             try:
-                store.ox.bulk_load(input=reader, format=ox.RdfFormat.N_QUADS)
+                store.ox.bulk_load(
+                    input=reader, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
+                )
             except BaseException:
                 if reader.error is not None:
                     raise reader.error from None
@@ -1235,6 +1271,7 @@ def ingest_events(
         report.resolved = tail.resolved
         report.actors = len(tail.actors)
         report.codes = len(tail.codes)
+        report.pairs = tail.pairs
         report.pair_months = tail.pair_months
         extra: list[ox.Quad] = []
         for actor in tail.actors:
