@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from stancegraph.analysis.trajectory import trajectory
 from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import ParseError
@@ -452,3 +453,54 @@ def test_import_into_a_server_through_the_graph_store_protocol(
     assert sorted(there_net.edges(data=True)) == sorted(here_net.edges(data=True))
     assert here_net.number_of_edges() > 0
     remote.drop_graph(report.graph)
+
+
+# -- trajectories from event data -----------------------------------------------------
+
+
+def _gdelt_row(template: str, eid: int, day: str, code: str, goldstein: float) -> str:
+    """A row of the GDELT 2.0 fixture with a new id, date, CAMEO code and Goldstein score."""
+    cells = template.rstrip("\n").split("\t")
+    cells[0], cells[1], cells[2], cells[3] = str(eid), day, day[:6], day[:4]
+    cells[26], cells[27], cells[28] = code, code, code[:2]
+    cells[30] = repr(goldstein)
+    return "\t".join(cells) + "\n"
+
+
+def test_stance_trajectory_from_events_is_the_monthly_mean_goldstein(
+    store: Store, tmp_path: Path
+) -> None:
+    """Trump -> Putin from coded events: cooperation, conflict, cooperation -> two flips."""
+    trump_on_putin = GDELT2.read_text(encoding="utf-8").splitlines(keepends=True)[1]
+    assert "\tDONALD TRUMP\t" in trump_on_putin.split("\t042\t")[0]
+    rows = [
+        (3001, "20200110", "042", 1.9),
+        (3002, "20200125", "057", 8.0),
+        (3003, "20200214", "112", -2.0),
+        (3004, "20200220", "173", -5.0),
+        (3005, "20200305", "036", 4.0),
+    ]
+    path = tmp_path / "flips.export.CSV"
+    path.write_text("".join(_gdelt_row(trump_on_putin, *r) for r in rows), encoding="utf-8")
+    ingest_events(store, path, fmt="gdelt", progress=False)
+    traj = trajectory(store, "Donald Trump", "Vladimir Putin", freq="month")
+    by_month = {p.key: p for p in traj.periods}
+    assert list(by_month) == ["2020-01", "2020-02", "2020-03"]
+    jan = by_month["2020-01"].points
+    assert [(p.kind, p.precision) for p in jan] == [("events", "month")]
+    assert by_month["2020-01"].value == pytest.approx((1.9 + 8.0) / 2 / 10)
+    assert by_month["2020-02"].value == pytest.approx((-2.0 - 5.0) / 2 / 10)
+    assert jan[0].text == "2 coded events, mean Goldstein 4.95"
+    assert jan[0].source == source_graph_iri("flips.export.CSV")
+    assert [(f.before.key, f.after.key) for f in traj.flips] == [
+        ("2020-01", "2020-02"),
+        ("2020-02", "2020-03"),
+    ]
+    assert traj.derived["polarity"] == "mixed" and traj.derived["flip"] is True
+    # The same series as the library's monthly Goldstein query, a→b side.
+    monthly = run_query(
+        store, load_query("goldstein_monthly"), {"a": "Donald Trump", "b": "Vladimir Putin"}
+    ).values()
+    assert {r["month"]: r["meanGoldsteinAB"] / 10 for r in monthly} == pytest.approx(
+        {k: v.value for k, v in by_month.items()}
+    )
