@@ -282,3 +282,23 @@ def test_update_words_in_comments_do_not_turn_a_query_into_an_update(
     assert _query_form("construct { ?s ?p ?o } WHERE { ?s ?p ?o }") == "CONSTRUCT"
     with pytest.raises(QueryError, match="not a SPARQL query"):
         _query_form("# a comment\nINSERT DATA { <a:b> <a:c> <a:d> }")
+
+
+def test_values_go_inside_the_group_of_a_lateral_query() -> None:
+    """With LATERAL, the group is evaluated per VALUES row, as substitutions do."""
+    q = (
+        'SELECT ?a ?n WHERE { { SELECT ?s ?a WHERE { ?s <urn:x:p> ?a } } FILTER(?n != "}{") '
+        "LATERAL { ?s <urn:x:q> ?n } }"
+    )
+    out = inject_values(q, {"a": ox.NamedNode("urn:x:a")})
+    assert out.startswith("SELECT ?a ?n WHERE {\n  VALUES (?a) { (<urn:x:a>) }\n  LATERAL { {")
+    assert out.endswith("LATERAL { ?s <urn:x:q> ?n } }\n}")
+    plain = "SELECT ?a WHERE { ?a ?p ?o }"
+    assert "LATERAL" not in inject_values(plain, {"a": ox.NamedNode("urn:x:a")})
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:a")))
+    store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:q"), ox.Literal("1")))
+    store.add(ox.Quad(ox.NamedNode("urn:x:t"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:b")))
+    store.add(ox.Quad(ox.NamedNode("urn:x:t"), ox.NamedNode("urn:x:q"), ox.Literal("2")))
+    rows = [(r["a"], r["n"]) for r in store.query(out)]
+    assert rows == [(ox.NamedNode("urn:x:a"), ox.Literal("1"))]

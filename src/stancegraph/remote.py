@@ -155,7 +155,28 @@ def inject_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
     terms = [term_to_sparql(v) for _, v in items]
     at = _where_brace(sparql)
     block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    tokens = _significant(sparql)
+    if any(kind == "word" and text.upper() == "LATERAL" for kind, text, _s, _e in tokens):
+        # The query is written for an engine with LATERAL. A VALUES block is joined with
+        # the group after the group is evaluated, so subqueries (which our queries use
+        # to force hash joins) would run over every actor first: 9.3 s instead of 25 ms
+        # for goldstein_monthly on 100,000 events. Evaluating the group LATERAL to the
+        # VALUES row puts the values inside it, as the embedded store's substitutions do.
+        end = _group_end(tokens, at)
+        return sparql[:at] + block + "  LATERAL {" + sparql[at:end] + "}\n" + sparql[end:]
     return sparql[:at] + block + sparql[at:]
+
+
+def _group_end(tokens: list[tuple[str, str, int, int]], after: int) -> int:
+    """Offset of the ``}`` closing the group whose ``{`` ends at ``after``."""
+    depth = 1
+    for kind, text, start, _end in tokens:
+        if start < after or kind != "brace":
+            continue
+        depth += 1 if text == "{" else -1
+        if depth == 0:
+            return start
+    raise QueryError("the WHERE group of the query is not closed")
 
 
 def _prologue() -> str:
