@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -375,22 +376,29 @@ def to_networkx(
     return G
 
 
-# One row per acting actor, its edges packed as "counterpart events sum scored" lines.
-# Why packed: on a million events the cost is not the scans but handing 242,000 rows
-# of IRIs to Python (each IRI is decoded from the store's dictionary and becomes an
-# object); one row per actor hands over each acting actor once (10.5 s -> 6.6 s for
-# the 1M benchmark store). IRIs cannot hold spaces or newlines, so the split is exact.
-_PACKED_PAIRS = """PREFIX sg: <https://w3id.org/stancegraph/ns#>
-SELECT ?a (GROUP_CONCAT(CONCAT(STR(?b), " ", STR(?n), " ", STR(?gs), " ", STR(?gc));
-                        separator="\\n") AS ?edges)
-WHERE {
-  { SELECT ?pair ?a WHERE { ?pair sg:pairActor ?a } }
-  { SELECT ?pair ?b WHERE { ?pair sg:pairCounterpart ?b } }
-  { SELECT ?pair ?n WHERE { ?pair sg:eventCount ?n } }
-  { SELECT ?pair ?gs WHERE { ?pair sg:goldsteinSum ?gs } }
-  { SELECT ?pair ?gc WHERE { ?pair sg:goldsteinCount ?gc } }
-}
-GROUP BY ?a"""
+def _packed_pairs() -> str:
+    """``queries/event_network.rq`` with one row per acting actor, its edges packed.
+
+    Why packed: on a million events the cost is not the scans but handing 242,000
+    rows of IRIs to Python (each IRI is decoded from the store's dictionary and
+    becomes an object); one row per actor hands over each acting actor once
+    (10.5 s -> 6.6 s on the 1M benchmark store). The library query is the inner
+    select, so the two cannot drift apart. IRIs hold no spaces or newlines, so
+    the split is exact.
+    """
+    text = load_query("event_network").text
+    found = re.search(r"^SELECT\b", text, re.M)
+    if found is None:  # pragma: no cover - the library file is part of the package
+        raise QueryError("queries/event_network.rq has no SELECT line")
+    at = found.start()
+    return (
+        text[:at]
+        + 'SELECT ?a (GROUP_CONCAT(CONCAT(STR(?b), " ", STR(?events), " ", '
+        + 'STR(?goldsteinSum), " ", STR(?goldsteinCount)); separator="\\n") AS ?edges)\n'
+        + "WHERE {\n"
+        + text[at:]
+        + "\n}\nGROUP BY ?a"
+    )
 
 
 def _event_pair_totals(store: Any, since: Any, until: Any) -> dict[tuple[str, str], list[Any]]:
@@ -407,7 +415,7 @@ def _event_pair_totals(store: Any, since: Any, until: Any) -> dict[tuple[str, st
             x[2] += gc
 
     if since is None and until is None:
-        for row in store.query(_PACKED_PAIRS):
+        for row in store.query(_packed_pairs()):
             a = row["a"].value
             for line in row["edges"].value.split("\n"):
                 if line:

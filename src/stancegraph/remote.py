@@ -97,9 +97,8 @@ def _significant(sparql: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def _where_brace(sparql: str) -> int:
+def _where_brace(tokens: list[tuple[str, str, int, int]]) -> int:
     """Offset just after the ``{`` that opens the outermost WHERE group."""
-    tokens = _significant(sparql)
     form = None
     i = 0
     while i < len(tokens):
@@ -153,9 +152,9 @@ def inject_values(sparql: str, bindings: Mapping[str, Term] | None) -> str:
             raise QueryError(f"{name!r} is not a valid parameter name")
         names.append("?" + name)
     terms = [term_to_sparql(v) for _, v in items]
-    at = _where_brace(sparql)
-    block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
     tokens = _significant(sparql)
+    at = _where_brace(tokens)
+    block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
     if any(kind == "word" and text.upper() == "LATERAL" for kind, text, _s, _e in tokens):
         # The query is written for an engine with LATERAL. A VALUES block is joined with
         # the group after the group is evaluated, so subqueries (which our queries use
@@ -194,23 +193,23 @@ def _derive(endpoint: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.M)
-_PROLOGUE = re.compile(r"\A\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", re.I)
-_FORM = re.compile(r"\A(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
-
-
 def _query_form(text: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a query, read after its prologue.
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword that follows a query's prologue.
 
-    Comment lines go first, then the BASE/PREFIX declarations; the form is the
-    keyword that must come next. Anything else is refused here rather than
-    sent as an update.
+    Read with the same tokens as :func:`inject_values` (comments, strings and
+    IRIs are skipped). Anything else is refused here rather than sent as an update.
     """
-    body = _PROLOGUE.sub("", _COMMENT_LINE.sub("", text), count=1)
-    found = _FORM.match(body)
-    if found is None:
-        raise QueryError("not a SPARQL query (SELECT, CONSTRUCT, ASK or DESCRIBE)")
-    return found[1].upper()
+    tokens = _significant(text)
+    i = 0
+    while i < len(tokens) and tokens[i][1].upper() in {"PREFIX", "BASE"}:
+        i += 1
+        if tokens[i - 1][1].upper() == "PREFIX":  # the prefix name, up to its ':'
+            while i < len(tokens) and tokens[i][1] != ":":
+                i += 1
+            i += 1
+    if i < len(tokens) and tokens[i][0] == "word" and tokens[i][1].upper() in _FORMS:
+        return tokens[i][1].upper()
+    raise QueryError("not a SPARQL query (SELECT, CONSTRUCT, ASK or DESCRIBE)")
 
 
 class RemoteStore:

@@ -445,6 +445,7 @@ class _Summaries:
     """
 
     def __init__(self, graph: str, dataset: str) -> None:
+        self.graph = graph
         self.pairs: dict[tuple[str, str], list[Any]] = {}
         self.months: dict[tuple[str, str, str], list[Any]] = {}
         self.salt = graph.encode("utf-8") + b"\n"
@@ -475,13 +476,13 @@ class _Summaries:
             pair[2] += 1
         return acc[3]  # type: ignore[no-any-return]
 
-    def render(self, graph: str, *, triples: bool = False, per_chunk: int = 5000) -> Iterator[str]:
+    def render(self, *, triples: bool = False, per_chunk: int = 5000) -> Iterator[str]:
         """N-Quads (or N-Triples) text of the summaries, ``per_chunk`` nodes at a time.
 
         The node IRIs hash the source graph with the key, so two files of the
         same dataset never share a summary node (their counts add up in queries).
         """
-        tail = " .\n" if triples else f" <{graph}> .\n"
+        tail = " .\n" if triples else f" <{self.graph}> .\n"
         ns = str(SG)
         p_type = f" <{RDF.type}> "
         t_pair, t_month = f"<{ns}Pair>{tail}", f"<{ns}PairMonth>{tail}"
@@ -885,7 +886,6 @@ def _stream(
     summaries = _Summaries(graph, fmt)
     add_event = summaries.add
     counted_in = f" <{SG.countedIn}> "
-    link_tail = " .\n" if triples else f" <{graph}> .\n"
     out: list[str] = []
     errors: list[RowError] = []
     counts: Counter[str] = Counter()
@@ -910,7 +910,7 @@ def _stream(
                 renderer.render(slug, values, out)
                 if values[2] is not None and values[3] is not None:
                     pm = add_event(values[2], values[3], values[1][:7], values[7])
-                    out.append(renderer.prefix + slug + ">" + counted_in + pm + link_tail)
+                    out.append(renderer.prefix + slug + ">" + counted_in + pm + renderer.tail)
         if rows >= chunk_rows:
             yield _Chunk("".join(out).encode("utf-8"), rows, events, errors, counts)
             out, errors, counts = [], [], Counter()
@@ -919,7 +919,7 @@ def _stream(
     if renderer is not None:
         # The summaries go through the same loader, before the commit marker:
         # a torn import loses them with the events.
-        for text in summaries.render(graph, triples=triples, per_chunk=chunk_rows):
+        for text in summaries.render(triples=triples, per_chunk=chunk_rows):
             yield _Chunk(text.encode("utf-8"), 0, 0, [], Counter())
     yield _Tail(
         layout=parser.layout_name,
