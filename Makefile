@@ -55,7 +55,7 @@ notebook: setup
 	$(BIN)/jupyter lab notebooks/
 
 docs: setup
-	$(BIN)/python -m stancegraph.docs
+	$(BIN)/python -m stancegraph.share.ontology_docs
 
 clean:
 	rm -rf $(STORE) $(OUT) build dist .pytest_cache

@@ -139,7 +139,7 @@ def _child_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if job == "ours":
         from stancegraph.ingest.events import ingest_events
-        from stancegraph.store import Store
+        from stancegraph.store.embedded import Store
 
         store = Store(args["store"])
         t = time.perf_counter()
@@ -164,7 +164,7 @@ def _child_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
         out.update(_rdflib_job(job, args))
     elif job == "server":
         from stancegraph.ingest.events import ingest_events
-        from stancegraph.remote import RemoteStore
+        from stancegraph.store.remote import RemoteStore
 
         remote = RemoteStore(args["endpoint"], timeout=600)
         t = time.perf_counter()
@@ -187,9 +187,9 @@ def _rdflib_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
 
     from stancegraph.ingest.events import iter_event_records
     from stancegraph.ingest.pipeline import load_registry
-    from stancegraph.namespaces import PREFIXES
-    from stancegraph.queries import bind_params, load_query
-    from stancegraph.rdf import event_quads, source_graph_iri
+    from stancegraph.model.namespaces import PREFIXES
+    from stancegraph.rdf.mapping import event_quads, source_graph_iri
+    from stancegraph.sparql.library import bind_params, load_query
 
     def term(t: Any) -> Any:
         if isinstance(t, ox.NamedNode):
@@ -268,7 +268,7 @@ def _median_ms(
 ) -> tuple[float, int]:
     """Median wall time of a library query (after one warm-up run) and its row count."""
     from stancegraph.api import run_query
-    from stancegraph.queries import load_query
+    from stancegraph.sparql.library import load_query
 
     qd = load_query(name)
     run_query(store, qd, params, resolver=resolver)  # warm-up, not counted
@@ -292,7 +292,7 @@ def _query_times(store: Any, runs: int, *, summaries: bool = True) -> dict[str, 
     import networkx as nx
 
     from stancegraph.api import make_resolver
-    from stancegraph.project import event_network
+    from stancegraph.project.graph import event_network
 
     out: dict[str, Any] = {}
     resolver = make_resolver(store)  # once, as a notebook session would
@@ -451,7 +451,7 @@ def run(
 
     import pyoxigraph as ox
 
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     nq = tmp / "same-quads.nq"
     with Store(store_dir) as st:

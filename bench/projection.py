@@ -42,9 +42,9 @@ CAMEO = [  # (code, goldstein) pairs in the style of GDELT's fixed mapping
 
 def generate_quads(n_events: int, n_actors: int, seed: int, graph: str) -> Iterator[object]:
     """Quads of ``n_events`` coded events between ``n_actors`` actors, plus the actors."""
-    from stancegraph.rdf import SourceInfo, actor_quads, event_quads, source_quads
-    from stancegraph.records import ActorRef, EventRecord
-    from stancegraph.resolve import Actor
+    from stancegraph.model.records import ActorRef, EventRecord
+    from stancegraph.rdf.mapping import SourceInfo, actor_quads, event_quads, source_quads
+    from stancegraph.resolve.registry import Actor
 
     rng = random.Random(seed)
     actors = [Actor(name=f"Bench Actor {i:04d}", type="State" if i % 3 else "Person")
@@ -103,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import pyoxigraph as ox
 
-    from stancegraph.project import to_networkx
-    from stancegraph.rdf import source_graph_iri
-    from stancegraph.store import Store
+    from stancegraph.project.graph import to_networkx
+    from stancegraph.rdf.mapping import source_graph_iri
+    from stancegraph.store.embedded import Store
 
     graph = source_graph_iri("bench-events")
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:

@@ -2,7 +2,7 @@
 
 Measures, in one run:
 
-- the layout: :func:`stancegraph.viz.fast_layout` against the baseline
+- the layout: :func:`stancegraph.share.network.fast_layout` against the baseline
   ``networkx.spring_layout`` on the same graph (default 1,000 nodes, where
   the baseline still finishes);
 - the export of a 5,000-node projection-shaped graph (time, file size, nodes
@@ -44,7 +44,7 @@ def _time_to_interactive(page_path: Path) -> float | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    from stancegraph.viz import HEADLESS_CHROMIUM_ARGS
+    from stancegraph.share.network import HEADLESS_CHROMIUM_ARGS
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=HEADLESS_CHROMIUM_ARGS)
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     import networkx as nx
 
-    from stancegraph.viz import fast_layout, write_network_html
+    from stancegraph.share.network import fast_layout, write_network_html
 
     parser = argparse.ArgumentParser(prog="python -m bench.viz", description=__doc__)
     parser.add_argument("--nodes", type=int, default=5000)

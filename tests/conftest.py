@@ -9,13 +9,13 @@ Fixtures
     results never contain a machine path. Open it yourself, read-only, when a
     test needs its own handle (e.g. a server or a subprocess).
 ``demo_store``
-    Session-scoped :class:`stancegraph.store.Store` opened on that folder,
+    Session-scoped :class:`stancegraph.store.embedded.Store` opened on that folder,
     read-only: tests must not change it (copy what you need into ``tmp_path``).
 ``oxigraph_server``
     Session-scoped real ``oxigraph serve`` on 127.0.0.1 with a free port, an
     empty store in a temporary folder and ``--union-default-graph``; yields an
     :class:`OxigraphServer` (``query_url``, ``update_url``, ``store_url``,
-    ``remote()`` for a :class:`stancegraph.remote.RemoteStore`). The process is
+    ``remote()`` for a :class:`stancegraph.store.remote.RemoteStore`). The process is
     terminated at the end of the session. Tests that use it are marked
     ``server``. Tests sharing it load into their own graphs or clear it first.
 ``oxigraph_demo``
@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def build_demo(path: Path) -> Path:
     """Build the demo graph (``graph/``) into a store folder, with relative source paths."""
     from stancegraph.ingest.pipeline import build
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     cwd = Path.cwd()
     os.chdir(REPO)
@@ -82,7 +82,7 @@ def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(demo_store_path: Path) -> Iterator[object]:
     """The demo graph, opened read-only."""
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     store = Store(demo_store_path, read_only=True)
     yield store
@@ -158,7 +158,7 @@ class OxigraphServer:
 
     def remote(self, **kwargs: object) -> object:
         """A RemoteStore on this server (GSP and update endpoints derived from /query)."""
-        from stancegraph.remote import RemoteStore
+        from stancegraph.store.remote import RemoteStore
 
         return RemoteStore(self.query_url, **kwargs)  # type: ignore[arg-type]
 

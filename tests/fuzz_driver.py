@@ -96,7 +96,7 @@ def _demo_serialisations() -> dict[str, bytes]:
     import pyoxigraph as ox
 
     from stancegraph.ingest.pipeline import prepare
-    from stancegraph.resolve import read_registry
+    from stancegraph.resolve.registry import read_registry
 
     registry = read_registry(REPO / "graph" / "actors.yaml")
     quads: list[Any] = []
@@ -369,7 +369,7 @@ def _target(parser: str, workdir: Path) -> Callable[[bytes], str]:
 
         return lambda data: f"{len(parse_yaml(_text(data), path='fuzz.yaml'))} records"
     if parser == "registry":
-        from stancegraph.resolve import read_registry
+        from stancegraph.resolve.registry import read_registry
 
         path = workdir / "actors.yaml"
 
@@ -397,7 +397,7 @@ def _target(parser: str, workdir: Path) -> Callable[[bytes], str]:
         return lambda data: f"{len(parse_rdf(data, graph=graph, fmt=fmt, path='fuzz'))} quads"  # type: ignore[arg-type]
     if parser == "pipeline":
         from stancegraph.ingest.pipeline import ingest
-        from stancegraph.store import Store
+        from stancegraph.store.embedded import Store
 
         store = Store(None)
         ingest(store, [REPO / "graph" / "actors.yaml"])

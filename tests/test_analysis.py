@@ -31,8 +31,8 @@ from stancegraph.analysis import (
 )
 from stancegraph.cli import cli
 from stancegraph.errors import QueryError
-from stancegraph.project import to_networkx
-from stancegraph.store import Store
+from stancegraph.project.graph import to_networkx
+from stancegraph.store.embedded import Store
 
 SOURCE = "https://w3id.org/stancegraph/graph/source/"
 

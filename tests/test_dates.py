@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from stancegraph.errors import ParseError
 from stancegraph.ingest.dates import find_dates, item_date, parse_date_text
-from stancegraph.records import Precision
+from stancegraph.model.records import Precision
 
 
 @pytest.mark.parametrize(

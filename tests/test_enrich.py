@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from conftest import build_demo, free_port, oxigraph_binary, stop_process, wait_http
 
 from stancegraph.cli import cli
-from stancegraph.enrich import (
+from stancegraph.enrich.wikidata import (
     ENRICHMENT_GRAPH,
     CacheMissError,
     SparqlClient,
@@ -43,7 +43,7 @@ from stancegraph.enrich import (
 )
 from stancegraph.errors import EndpointError, StancegraphError
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.store import Store
+from stancegraph.store.embedded import Store
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "wikidata" / "wikidata-sample.ttl"
 SG = "https://w3id.org/stancegraph/ns#"
@@ -609,7 +609,7 @@ def test_offices_at_a_date(store: Store, proxy: Proxy) -> None:
 
 def test_library_queries_give_the_office_at_each_dated_item(store: Store, proxy: Proxy) -> None:
     from stancegraph.api import run_query
-    from stancegraph.queries import load_query
+    from stancegraph.sparql.library import load_query
 
     enrich(store, ["Donald Trump"], endpoint=proxy.url)
     at = run_query(store, load_query("office_at_date"), {"actor": "Trump", "date": "2018-07-16"})
@@ -636,7 +636,7 @@ def test_wikidata_times_keep_their_precision() -> None:
 
 
 def test_stance_card_shows_the_office_at_each_dated_item(store: Store, proxy: Proxy) -> None:
-    from stancegraph.render import render_card, stance_card
+    from stancegraph.share.render import render_card, stance_card
 
     enrich(store, ["Donald Trump"], endpoint=proxy.url, languages=["en"])
     card = stance_card(store, "Donald Trump", "Vladimir Putin")

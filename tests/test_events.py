@@ -29,10 +29,10 @@ from stancegraph.ingest.events import (
     render_event_nquads,
 )
 from stancegraph.ingest.pipeline import load_registry
-from stancegraph.project import event_network
-from stancegraph.queries import load_query
-from stancegraph.rdf import event_quads, source_graph_iri
-from stancegraph.store import Store
+from stancegraph.project.graph import event_network
+from stancegraph.rdf.mapping import event_quads, source_graph_iri
+from stancegraph.sparql.library import load_query
+from stancegraph.store.embedded import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "events"
 GDELT2 = FIXTURES / "gdelt2.export.CSV"

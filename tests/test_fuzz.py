@@ -38,7 +38,7 @@ from stancegraph.ingest.card import parse_card
 from stancegraph.ingest.factcheck import parse_factcheck
 from stancegraph.ingest.rdfdoc import parse_rdf
 from stancegraph.ingest.yamlcard import parse_yaml
-from stancegraph.resolve import read_registry
+from stancegraph.resolve.registry import read_registry
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"
 QUICK_INPUTS = {"pipeline": 120, "registry": 150}  # the slower targets
@@ -313,7 +313,7 @@ def test_parse_errors_name_the_file() -> None:
 def test_pipeline_refusal_leaves_the_store_unchanged(tmp_path: Path) -> None:
     """A batch with one bad document writes nothing at all (the driver checks it per input)."""
     from stancegraph.ingest.pipeline import ingest
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     good = tmp_path / "good.ttl"
     good.write_text("<http://e/a> <http://e/b> <http://e/c> .\n", encoding="utf-8")

@@ -48,10 +48,10 @@ from stancegraph.ingest.guards import MAX_JSON_DEPTH, MAX_XML_DEPTH
 from stancegraph.ingest.pipeline import ingest, prepare
 from stancegraph.ingest.rdfdoc import parse_rdf
 from stancegraph.ingest.yamlcard import parse_yaml
-from stancegraph.queries import library, parse_query_file, uses_service
-from stancegraph.remote import inject_values
-from stancegraph.resolve import Registry, read_registry
-from stancegraph.store import Store
+from stancegraph.resolve.registry import Registry, read_registry
+from stancegraph.sparql.library import library, parse_query_file, uses_service
+from stancegraph.store.embedded import Store
+from stancegraph.store.remote import inject_values
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"
 STEP = 1 if STRESS else 3  # quick runs take every third hostile value on the slow surfaces
@@ -274,7 +274,7 @@ def _disguises(port: int) -> list[str]:
 def test_service_disguises_run_in_oxigraph_but_are_refused(
     recorder: Recorder, tmp_path: Path
 ) -> None:
-    from stancegraph.server import RefusedError, check_query
+    from stancegraph.server.endpoint import RefusedError, check_query
 
     data = ox.Store()
     data.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal(1)))
@@ -326,7 +326,7 @@ def test_magic_refuses_service(demo_store: Any, recorder: Recorder) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
     sh = InteractiveShell.instance()
-    assert sh.run_cell("%load_ext stancegraph.magic", store_history=False).success
+    assert sh.run_cell("%load_ext stancegraph.notebook.magic", store_history=False).success
     try:
         sh.user_ns["store"] = demo_store
         assert sh.run_cell("%sparql_store store", store_history=False).success
@@ -335,7 +335,7 @@ def test_magic_refuses_service(demo_store: Any, recorder: Recorder) -> None:
             assert isinstance(result.error_in_exec, QueryError), q
         assert recorder.hits == []
     finally:
-        sh.run_cell("%unload_ext stancegraph.magic", store_history=False)
+        sh.run_cell("%unload_ext stancegraph.notebook.magic", store_history=False)
 
 
 # -- 4. injection on the remaining surfaces ----------------------------------------------
@@ -367,7 +367,7 @@ def test_magic_hostile_values_change_nothing_and_widen_nothing(
     shutil.copytree(demo_store_path, copy)
     store = Store(copy)  # writable on purpose: an injection would have something to change
     sh = InteractiveShell.instance()
-    assert sh.run_cell("%load_ext stancegraph.magic", store_history=False).success
+    assert sh.run_cell("%load_ext stancegraph.notebook.magic", store_history=False).success
     cell = (
         "%%sparql --param who=$who --param words=$words --out rows\n"
         "# param: who actor — the speaker\n"
@@ -396,7 +396,7 @@ def test_magic_hostile_values_change_nothing_and_widen_nothing(
         assert _dump(store) == before
         assert refused > 0  # unknown actor names are errors
     finally:
-        sh.run_cell("%unload_ext stancegraph.magic", store_history=False)
+        sh.run_cell("%unload_ext stancegraph.notebook.magic", store_history=False)
         store.close()
     assert recorder.hits == []
 
@@ -535,9 +535,9 @@ def xss_pages(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]
     """The network, card and brief pages of a graph whose every string is an XSS payload."""
     from test_browser import XSS, _xss_yaml
 
-    from stancegraph.project import to_networkx
-    from stancegraph.render import evidence_brief, render_brief, render_card, stance_card
-    from stancegraph.viz import network_html, source_index
+    from stancegraph.project.graph import to_networkx
+    from stancegraph.share.network import network_html, source_index
+    from stancegraph.share.render import evidence_brief, render_brief, render_card, stance_card
 
     tmp = tmp_path_factory.mktemp("xss")
     store = Store(None)
@@ -649,7 +649,7 @@ def _count(url: str) -> int:
 
 
 def test_endpoint_binds_loopback_by_default() -> None:
-    from stancegraph.server import ServerConfig
+    from stancegraph.server.endpoint import ServerConfig
 
     assert ServerConfig(store=Path("x")).host == "127.0.0.1"
 

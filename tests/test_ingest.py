@@ -9,8 +9,8 @@ import pytest
 
 from stancegraph.errors import IngestError, ParseError
 from stancegraph.ingest.pipeline import build, ingest, retract
-from stancegraph.namespaces import ID
-from stancegraph.store import Store
+from stancegraph.model.namespaces import ID
+from stancegraph.store.embedded import Store
 
 from _helpers import REPO, SEED_CARD, SEED_FACTCHECK, SEEDS, snapshot
 

@@ -20,7 +20,7 @@ import stancegraph
 from stancegraph.api import make_resolver, run_query
 from stancegraph.cli import cli
 from stancegraph.errors import StancegraphError
-from stancegraph.queries import QueryDef, load_query, parse_query_file
+from stancegraph.sparql.library import QueryDef, load_query, parse_query_file
 
 HOSTILE: list[str] = [
     '"',
@@ -142,7 +142,7 @@ def test_corpus_is_large_enough() -> None:
 def test_hostile_values_embedded_python_api(demo_store_path: Path, tmp_path: Path) -> None:
     import shutil
 
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     copy = tmp_path / "store"
     shutil.copytree(demo_store_path, copy)
@@ -170,7 +170,7 @@ def test_hostile_values_through_cli(demo_store_path: Path, tmp_path: Path) -> No
 
     copy = tmp_path / "store"
     shutil.copytree(demo_store_path, copy)
-    from stancegraph.store import Store
+    from stancegraph.store.embedded import Store
 
     with Store(copy, read_only=True) as st:
         before = _dump(st)

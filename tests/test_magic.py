@@ -20,9 +20,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from rdflib import BNode, Literal, URIRef
 
 from stancegraph.errors import QueryError, ResolutionError
-from stancegraph.magic import python_to_term, run_sparql
-from stancegraph.notebook import build_demo, demo_store, start_oxigraph
-from stancegraph.store import Store
+from stancegraph.notebook.helpers import build_demo, demo_store, start_oxigraph
+from stancegraph.notebook.magic import python_to_term, run_sparql
+from stancegraph.store.embedded import Store
 
 from _helpers import snapshot
 
@@ -138,12 +138,12 @@ def test_run_sparql_errors(store: Store) -> None:
 @pytest.fixture(scope="module")
 def shell(store: Store) -> Iterator[InteractiveShell]:
     sh = InteractiveShell.instance()
-    result = sh.run_cell("%load_ext stancegraph.magic", store_history=False)
+    result = sh.run_cell("%load_ext stancegraph.notebook.magic", store_history=False)
     assert result.success, result.error_in_exec
     sh.user_ns["store"] = store
     run(sh, "%sparql_store store")
     yield sh
-    sh.run_cell("%unload_ext stancegraph.magic", store_history=False)
+    sh.run_cell("%unload_ext stancegraph.notebook.magic", store_history=False)
 
 
 def run(sh: InteractiveShell, code: str) -> Any:

@@ -20,7 +20,7 @@ import pytest
 import stancegraph
 from stancegraph.analysis import trajectory
 from stancegraph.errors import StancegraphError, StoreError
-from stancegraph.notebook import (
+from stancegraph.notebook.helpers import (
     build_demo,
     degree_histogram,
     demo_store,
@@ -31,7 +31,7 @@ from stancegraph.notebook import (
     start_oxigraph,
     trajectory_frame,
 )
-from stancegraph.store import Store
+from stancegraph.store.embedded import Store
 
 from _helpers import snapshot
 
@@ -193,7 +193,7 @@ def test_degree_histogram_counts_distinct_neighbours() -> None:
 
 
 def test_degree_histogram_on_the_demo_projection(store: Store) -> None:
-    from stancegraph.project import to_networkx
+    from stancegraph.project.graph import to_networkx
 
     graph = to_networkx(store)
     ax = degree_histogram(graph)

@@ -19,11 +19,9 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
-from stancegraph.docs import build_docs, pylode_available
-from stancegraph.namespaces import SG, VOCAB
-from stancegraph.paths import ONTOLOGY_DIR
-from stancegraph.records import POLARITIES, STANCE_KINDS, STRENGTHS, Precision
-from stancegraph.vocab import (
+from stancegraph.model.namespaces import SG, VOCAB
+from stancegraph.model.records import POLARITIES, STANCE_KINDS, STRENGTHS, Precision
+from stancegraph.model.vocab import (
     ACTION_CATEGORIES,
     CAMEO_ROOT_PLOVER,
     CAMEO_ROOT_QUADCLASS,
@@ -42,6 +40,8 @@ from stancegraph.vocab import (
     stance_kind_iri,
     strength_iri,
 )
+from stancegraph.paths import ONTOLOGY_DIR
+from stancegraph.share.ontology_docs import build_docs, pylode_available
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")

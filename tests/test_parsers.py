@@ -26,7 +26,7 @@ from stancegraph.ingest.factcheck import (
 )
 from stancegraph.ingest.polarity import explain_polarity, score_polarity
 from stancegraph.ingest.yamlcard import MAX_YAML_BYTES, card_schema, parse_yaml, read_yaml
-from stancegraph.records import CardRecord, FactCheckRecord, Precision
+from stancegraph.model.records import CardRecord, FactCheckRecord, Precision
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_CARD = SEEDS / "stance-card_trump-on-putin.txt"

@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from stancegraph.errors import QueryError, ResolutionError
-from stancegraph.project import (
+from stancegraph.project.graph import (
     EDGE_KINDS,
     edge_records,
     read_gexf,
@@ -27,8 +27,8 @@ from stancegraph.project import (
     write_gexf,
     write_graphml,
 )
-from stancegraph.queries import load_query
-from stancegraph.store import Store
+from stancegraph.sparql.library import load_query
+from stancegraph.store.embedded import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
 ACTOR = "https://w3id.org/stancegraph/id/actor/"

@@ -26,7 +26,7 @@ import stancegraph
 from stancegraph.api import QueryResult, run_query
 from stancegraph.cli import cli
 from stancegraph.errors import QueryError, ResolutionError
-from stancegraph.queries import library, load_query
+from stancegraph.sparql.library import library, load_query
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"

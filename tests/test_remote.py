@@ -19,8 +19,8 @@ import stancegraph
 from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import EndpointError, QueryError, StoreError
-from stancegraph.queries import library, load_query
-from stancegraph.remote import RemoteStore, _query_form, inject_values, term_to_sparql
+from stancegraph.sparql.library import library, load_query
+from stancegraph.store.remote import RemoteStore, _query_form, inject_values, term_to_sparql
 
 pytestmark = pytest.mark.server
 

@@ -12,8 +12,8 @@ from stancegraph.cli import cli
 from stancegraph.errors import ResolutionError
 from stancegraph.ingest.card import parse_card
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.records import ActionRecord, CardRecord
-from stancegraph.render import (
+from stancegraph.model.records import ActionRecord, CardRecord
+from stancegraph.share.render import (
     evidence_brief,
     format_date,
     render_brief,
@@ -21,7 +21,7 @@ from stancegraph.render import (
     stance_card,
     strip_source_marks,
 )
-from stancegraph.store import Store
+from stancegraph.store.embedded import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_CARD = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stancegraph.errors import ParseError
-from stancegraph.records import ActorRef
-from stancegraph.resolve import Actor, Registry, guess_type, read_registry
+from stancegraph.model.records import ActorRef
+from stancegraph.resolve.registry import Actor, Registry, guess_type, read_registry
 
 from _helpers import REPO
 

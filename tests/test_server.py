@@ -17,9 +17,9 @@ from conftest import served_store
 
 from stancegraph.api import run_query
 from stancegraph.errors import EndpointError
-from stancegraph.queries import load_query
-from stancegraph.remote import RemoteStore
-from stancegraph.server import RefusedError, check_query
+from stancegraph.server.endpoint import RefusedError, check_query
+from stancegraph.sparql.library import load_query
+from stancegraph.store.remote import RemoteStore
 
 pytestmark = pytest.mark.server
 
@@ -198,6 +198,6 @@ def test_check_query_ignores_words_in_strings_and_iris() -> None:
 
 
 def test_binds_loopback_by_default() -> None:
-    from stancegraph.server import ServerConfig
+    from stancegraph.server.endpoint import ServerConfig
 
     assert ServerConfig(store=Path("x")).host == "127.0.0.1"

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from stancegraph.cli import cli
-from stancegraph.viz import (
+from stancegraph.share.network import (
     NotebookHTML,
     build_network,
     fast_layout,
@@ -31,7 +31,7 @@ PAYLOAD = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\u2028"
 
 
 def small_graph() -> nx.MultiDiGraph:
-    """A graph in the shape of stancegraph.project.to_networkx, with hostile text."""
+    """A graph in the shape of stancegraph.project.graph.to_networkx, with hostile text."""
     g = nx.MultiDiGraph()
     g.add_node("a", label="Анна <b>Берг</b>", type="Person", wikidata="Q42", iri="a")
     g.add_node("b", label=PAYLOAD, type="State", wikidata=None, iri="b")

@@ -5,11 +5,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from stancegraph.api import QueryResult, query, run_query
-from stancegraph.remote import RemoteStore
-from stancegraph.store import Store, open_store
+from stancegraph.store.embedded import Store, open_store
+from stancegraph.store.remote import RemoteStore
 
 __all__ = ["QueryResult", "RemoteStore", "Store", "__version__", "open_store", "query", "run_query"]
 
-from stancegraph.project import event_network, to_networkx
+from stancegraph.project.graph import event_network, to_networkx
 
 __all__ += ["event_network", "to_networkx"]

@@ -20,8 +20,8 @@ from typing import Any, Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from stancegraph.errors import QueryError
-from stancegraph.queries import QueryDef, bind_params, load_query, uses_service
-from stancegraph.store import open_store, term_to_python
+from stancegraph.sparql.library import QueryDef, bind_params, load_query, uses_service
+from stancegraph.store.embedded import open_store, term_to_python
 
 __all__ = ["QueryResult", "QueryStore", "make_resolver", "query", "run_query"]
 
@@ -148,7 +148,7 @@ def run_query(
     """Run a library query with its parameters bound as RDF terms.
 
     Works on the embedded :class:`Store` and on a
-    :class:`stancegraph.remote.RemoteStore` alike; CONSTRUCT results are
+    :class:`stancegraph.store.remote.RemoteStore` alike; CONSTRUCT results are
     de-duplicated (a union default graph repeats a triple once per graph).
     Pass ``resolver`` (from :func:`make_resolver`) to resolve many queries'
     actor names against one registry load. A query with ``SERVICE`` is refused
@@ -187,7 +187,7 @@ def query(
 ) -> Any:
     """Run a library query and return a DataFrame (a bool for ASK).
 
-    ``store`` is a :class:`Store` or :class:`~stancegraph.remote.RemoteStore`,
+    ``store`` is a :class:`Store` or :class:`~stancegraph.store.remote.RemoteStore`,
     a path, or ``None`` for the default store; ``endpoint`` (or
     ``$STANCEGRAPH_ENDPOINT``) names a SPARQL server instead. Parameters are
     keyword arguments: names or aliases for actors, dates, numbers, ``<IRI>``.
@@ -202,7 +202,7 @@ def query(
     if isinstance(store, QueryStore):
         st = store
     elif endpoint:
-        from stancegraph.remote import RemoteStore
+        from stancegraph.store.remote import RemoteStore
 
         st = RemoteStore(endpoint, read_only=True)
     else:

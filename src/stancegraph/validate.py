@@ -15,8 +15,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
 from stancegraph.errors import ValidationError
-from stancegraph.namespaces import PREFIXES
-from stancegraph.store import ONTOLOGY_GRAPH, Store
+from stancegraph.model.namespaces import PREFIXES
+from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
 
 __all__ = ["ValidationReport", "Violation", "validate_graph", "validate_store"]
 
@@ -82,7 +82,7 @@ def validate_graph(data: Graph) -> ValidationReport:
     """Validate an rdflib graph against the project's shapes."""
     import pyshacl
 
-    from stancegraph.vocab import load_ontology_graph, shapes_graph
+    from stancegraph.model.vocab import load_ontology_graph, shapes_graph
 
     conforms, results, _text = pyshacl.validate(
         data,
@@ -125,7 +125,7 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
         raise ValidationError(f"no source {source!r} in the store")
     # The vocabularies travel with the data: facts point at their concepts, and the
     # shapes check those concepts (labels, schemes) as part of the graph.
-    from stancegraph.vocab import load_ontology_graph
+    from stancegraph.model.vocab import load_ontology_graph
 
     data = load_ontology_graph()
     for info in graphs:

@@ -2,13 +2,13 @@
 """Network analysis of the projection: centrality, communities, balance, ego, paths.
 
 Every function takes the evidence multigraph of
-:func:`stancegraph.project.to_networkx` first and returns plain dicts (ready
+:func:`stancegraph.project.graph.to_networkx` first and returns plain dicts (ready
 for JSON) in which every edge carries its evidence IRIs and source graphs, so
 that any number or line of a report can be traced to the statements behind it.
 
 Signed graphs
 -------------
-:func:`~stancegraph.project.to_signed_digraph` gives one edge per ordered
+:func:`~stancegraph.project.graph.to_signed_digraph` gives one edge per ordered
 pair with the sign of its weighted evidence. Its **positive part** keeps the
 edges of sign +1 and its **negative part** those of sign -1 (weights are the
 positive or negative evidence weight). Pairs whose evidence cancels out (or is
@@ -43,7 +43,7 @@ from typing import Any
 import networkx as nx
 
 from stancegraph.errors import ResolutionError
-from stancegraph.project import resolve_node, to_signed_digraph
+from stancegraph.project.graph import resolve_node, to_signed_digraph
 
 __all__ = [
     "balance",

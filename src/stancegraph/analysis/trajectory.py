@@ -465,7 +465,7 @@ def trajectory(store: Any, holder: str, target: str, *, freq: Freq | str = "mont
         placed or scored; :meth:`Trajectory.as_dict` gives plain JSON.
     """
     from stancegraph.api import make_resolver, run_query
-    from stancegraph.queries import load_query
+    from stancegraph.sparql.library import load_query
 
     if freq not in FREQUENCIES:
         raise QueryError(f"freq must be one of {list(FREQUENCIES)}, not {freq!r}")

@@ -57,7 +57,7 @@ from pathlib import Path
 from stancegraph.errors import ParseError
 from stancegraph.ingest.dates import find_dates, item_date
 from stancegraph.ingest.polarity import score_polarity
-from stancegraph.records import (
+from stancegraph.model.records import (
     ActionRecord,
     ActorRef,
     CardRecord,
@@ -479,7 +479,7 @@ def parse_card(text: str, *, path: str | Path | None = None) -> CardRecord:
     Returns
     -------
     CardRecord
-        Holder and target as unresolved :class:`~stancegraph.records.ActorRef`,
+        Holder and target as unresolved :class:`~stancegraph.model.records.ActorRef`,
         the declared stance, and every section found, each with its line.
 
     Raises

@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 
 from stancegraph.errors import ParseError
-from stancegraph.records import DateValue, Precision
+from stancegraph.model.records import DateValue, Precision
 
 __all__ = [
     "MONTHS",

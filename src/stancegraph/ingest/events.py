@@ -1,14 +1,14 @@
 """Bulk import of coded event data (GDELT 1.0/2.0 and ICEWS) straight into Oxigraph.
 
 Why a path of its own: a GDELT file holds millions of rows, and building one
-pyoxigraph ``Quad`` per triple in Python (what :func:`stancegraph.rdf.event_quads`
+pyoxigraph ``Quad`` per triple in Python (what :func:`stancegraph.rdf.mapping.event_quads`
 does for a handful of records) costs about 150 µs per event. Here each row is
 parsed and written as N-Triples *text* from templates, and Oxigraph's bulk loader
 parses that text in Rust while a worker process prepares the next chunk, so
 both cores work and memory stays bounded (a few chunks in flight).
 
 The mapping is not written twice: the templates are *derived* from
-:func:`~stancegraph.rdf.event_quads` by running it once on a probe record whose
+:func:`~stancegraph.rdf.mapping.event_quads` by running it once on a probe record whose
 fields carry distinctive values and reading off which predicate carries which
 field with which datatype (:func:`event_template`). A self-check renders the
 probe through the fast path and compares it with ``event_quads``' quads, and the
@@ -28,7 +28,7 @@ quad). So nothing is written before the import is known to succeed:
 
 Examples
 --------
->>> from stancegraph.store import Store
+>>> from stancegraph.store.embedded import Store
 >>> store = Store(None)
 >>> report = ingest_events(store, "tests/fixtures/events/gdelt2.export.CSV",
 ...                        fmt="gdelt", progress=False)  # doctest: +SKIP
@@ -53,13 +53,19 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from stancegraph import vocab
 from stancegraph.errors import IngestError, ParseError
-from stancegraph.namespaces import GRAPH, ID, RDF, SG, SKOS
-from stancegraph.rdf import SourceInfo, actor_quads, event_quads, source_graph_iri, source_quads
-from stancegraph.records import ActorRef, EventRecord
-from stancegraph.resolve import Actor, Registry
-from stancegraph.text import slugify
+from stancegraph.model import vocab
+from stancegraph.model.namespaces import GRAPH, ID, RDF, SG, SKOS
+from stancegraph.model.records import ActorRef, EventRecord
+from stancegraph.model.text import slugify
+from stancegraph.rdf.mapping import (
+    SourceInfo,
+    actor_quads,
+    event_quads,
+    source_graph_iri,
+    source_quads,
+)
+from stancegraph.resolve.registry import Actor, Registry
 
 __all__ = [
     "GDELT_LAYOUTS",
@@ -277,7 +283,7 @@ class _Slot:
 
 
 def event_template() -> tuple[_Slot, ...]:
-    """The per-event N-Quads template, read off :func:`~stancegraph.rdf.event_quads`.
+    """The per-event N-Quads template, read off :func:`~stancegraph.rdf.mapping.event_quads`.
 
     Every quad ``event_quads`` makes for the probe record is matched to the
     probe field whose value it carries; quads that carry none are constants
@@ -381,7 +387,7 @@ def render_event_nquads(
     """Records through the fast path, as N-Quads text (what the bulk loader reads).
 
     Used by the self-check and the tests to show that the fast path and
-    :func:`~stancegraph.rdf.event_quads` make the same quads.
+    :func:`~stancegraph.rdf.mapping.event_quads` make the same quads.
     """
     renderer = _Renderer(graph, dataset, triples=triples)
     out: list[str] = []
@@ -1139,8 +1145,8 @@ def ingest_events(
     Parameters
     ----------
     store
-        The embedded :class:`~stancegraph.store.Store` (bulk-loaded through
-        Oxigraph), or a :class:`~stancegraph.remote.RemoteStore` (N-Triples
+        The embedded :class:`~stancegraph.store.embedded.Store` (bulk-loaded through
+        Oxigraph), or a :class:`~stancegraph.store.remote.RemoteStore` (N-Triples
         chunks POSTed to the Graph Store Protocol endpoint of the source graph).
     path
         The event file: GDELT's tab-separated event table (61, 58 or 57
@@ -1325,10 +1331,10 @@ def _post_ntriples(store: Any, graph: str, data: bytes) -> None:
 def iter_event_records(
     path: str | Path, *, fmt: str, registry: Registry | None = None, on_error: str = "skip"
 ) -> Iterator[EventRecord]:
-    """The rows of an event file as :class:`~stancegraph.records.EventRecord` (slow path).
+    """The rows of an event file as :class:`~stancegraph.model.records.EventRecord` (slow path).
 
     For tests and small files: the same parsing and resolution as the bulk
-    path, as records that :func:`~stancegraph.rdf.event_quads` maps.
+    path, as records that :func:`~stancegraph.rdf.mapping.event_quads` maps.
     """
     path = Path(path)
     resolver = _ActorResolver(registry if registry is not None else Registry())

@@ -52,7 +52,7 @@ from stancegraph.ingest.card import (
     _read_text,
 )
 from stancegraph.ingest.dates import parse_date_text
-from stancegraph.records import ActorRef, FactCheckRecord, FindingRecord, Precision
+from stancegraph.model.records import ActorRef, FactCheckRecord, FindingRecord, Precision
 
 __all__ = [
     "DEMONYMS",

@@ -19,9 +19,10 @@ import pyoxigraph as ox
 
 from stancegraph.errors import IngestError, ParseError
 from stancegraph.ingest.rdfdoc import parse_rdf, rdf_format_for
-from stancegraph.namespaces import RDFS, SG, SKOS
+from stancegraph.model.namespaces import RDFS, SG, SKOS
+from stancegraph.model.records import CardRecord, FactCheckRecord
 from stancegraph.paths import ONTOLOGY_DIR, default_registry
-from stancegraph.rdf import (
+from stancegraph.rdf.mapping import (
     SourceInfo,
     actor_quads,
     card_quads,
@@ -29,9 +30,8 @@ from stancegraph.rdf import (
     source_graph_iri,
     source_quads,
 )
-from stancegraph.records import CardRecord, FactCheckRecord
-from stancegraph.resolve import Actor, Registry, Resolution, read_registry
-from stancegraph.store import ONTOLOGY_GRAPH, Store
+from stancegraph.resolve.registry import Actor, Registry, Resolution, read_registry
+from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
 
 __all__ = [
     "KINDS",

@@ -52,7 +52,7 @@ from stancegraph.ingest.card import _prepare, quoted_spans
 from stancegraph.ingest.dates import item_date, parse_date_text
 from stancegraph.ingest.factcheck import citation_numbers, name_candidates
 from stancegraph.ingest.polarity import score_polarity
-from stancegraph.records import (
+from stancegraph.model.records import (
     ActionRecord,
     ActorRef,
     CardRecord,

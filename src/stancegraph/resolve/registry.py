@@ -20,9 +20,9 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from stancegraph.errors import ParseError
-from stancegraph.namespaces import ID, WD
-from stancegraph.records import ACTOR_TYPES, ActorRef
-from stancegraph.text import fold, slugify
+from stancegraph.model.namespaces import ID, WD
+from stancegraph.model.records import ACTOR_TYPES, ActorRef
+from stancegraph.model.text import fold, slugify
 
 __all__ = [
     "FUZZY_THRESHOLD",

@@ -58,7 +58,7 @@ def register(cli: click.Group) -> None:
         """Serve the store as a read-only SPARQL 1.1 endpoint (updates, LOAD, SERVICE refused)."""
         from stancegraph.cli import handle_errors
         from stancegraph.paths import default_store_path
-        from stancegraph.server import ServerConfig, make_server
+        from stancegraph.server.endpoint import ServerConfig, make_server
 
         @handle_errors
         def run() -> None:

@@ -30,7 +30,7 @@ def _short(text: Any, n: int = 90) -> str:
 
 def _slice_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--since, --until and --kind, shared by every analysis."""
-    from stancegraph.project import EDGE_KINDS
+    from stancegraph.project.graph import EDGE_KINDS
 
     fn = click.option(
         "--kind",
@@ -46,7 +46,7 @@ def _slice_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _project(store: Any, since: str | None, until: str | None, kinds: tuple[str, ...]) -> Any:
-    from stancegraph.project import to_networkx
+    from stancegraph.project.graph import to_networkx
 
     return to_networkx(store, since=since, until=until, kinds=list(kinds) or None)
 

@@ -1,6 +1,6 @@
 """HTML documentation of the ontology and its vocabularies, generated from the files themselves.
 
-``python -m stancegraph.docs [-o docs/ontology]`` writes ``index.html`` (the
+``python -m stancegraph.share.ontology_docs [-o docs/ontology]`` writes ``index.html`` (the
 OWL ontology, with pyLODE's OntPub profile) and one page per SKOS concept scheme
 (pyLODE's VocPub profile). Documentation made from the Turtle cannot drift from
 it, which is why every term carries a label and a definition.
@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL
 from rdflib.term import Node
 
-from stancegraph.vocab import ONTOLOGY_FILE, ontology_files
+from stancegraph.model.vocab import ONTOLOGY_FILE, ontology_files
 
 __all__ = ["DEFAULT_OUTPUT", "build_docs", "main", "pylode_available"]
 
@@ -167,8 +167,10 @@ def build_docs(output: Path = DEFAULT_OUTPUT, *, use_pylode: bool = True) -> lis
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m stancegraph.docs [-o DIR] [--plain]``."""
-    parser = argparse.ArgumentParser(prog="python -m stancegraph.docs", description=__doc__)
+    """Command line: ``python -m stancegraph.share.ontology_docs [-o DIR] [--plain]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m stancegraph.share.ontology_docs", description=__doc__
+    )
     parser.add_argument(
         "-o", "--output", type=Path, default=DEFAULT_OUTPUT, help="folder for the HTML pages"
     )

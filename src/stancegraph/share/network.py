@@ -206,7 +206,7 @@ def inline_asset(name: str) -> str:
         path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / name
         text = path.read_text(encoding="utf-8")
     else:
-        text = resources.files("stancegraph").joinpath("templates", name).read_text("utf-8")
+        text = resources.files("stancegraph.share").joinpath("templates", name).read_text("utf-8")
     lowered = text.lower()
     for bad in ("</script", "</style", "<!--"):
         if bad in lowered:  # would end or confuse the inline element
@@ -223,7 +223,7 @@ def page_environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("stancegraph", "templates"),
+        loader=jinja2.PackageLoader("stancegraph.share", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -348,7 +348,7 @@ def _polarity(data: Mapping[str, Any]) -> str:
 def source_index(store: Any) -> dict[str, dict[str, str | None]]:
     """Title, URL and path of every source document, keyed by its graph IRI.
 
-    Edges of :func:`stancegraph.project.to_networkx` name their sources by
+    Edges of :func:`stancegraph.project.graph.to_networkx` name their sources by
     graph IRI; the page shows them by title and links their URL.
     """
     q = """SELECT ?g ?title ?url ?path WHERE {
@@ -513,7 +513,7 @@ def build_network(
     Parameters
     ----------
     G
-        A graph shaped like :func:`stancegraph.project.to_networkx` returns
+        A graph shaped like :func:`stancegraph.project.graph.to_networkx` returns
         (nodes with ``label``, ``type``, ``wikidata``, ``iri``; edges with
         ``kind``, ``sign``/``polarity``, ``weight``, ``date``, ``text``,
         ``quote``, ``evidence``, ``sources``). Not modified.

@@ -1,6 +1,6 @@
 """``stancegraph enrich``: bring Wikidata ids, names, citizenship and offices into the store.
 
-A thin wrapper over :func:`stancegraph.enrich.enrich`: it parses options, opens
+A thin wrapper over :func:`stancegraph.enrich.wikidata.enrich`: it parses options, opens
 the store, supplies the interactive prompt when there is a terminal, and prints
 the report. Exit status: 0 done (ambiguous actors are reported and skipped);
 1 an offline run met cache misses; 2 an error (endpoint, store, bad input).
@@ -136,7 +136,7 @@ def enrich_command(
     'stancegraph retract enrichment/wikidata' removes as a unit.
     """
     from stancegraph.cli import EXIT_ERROR, EXIT_FAILED
-    from stancegraph.enrich import WIKIDATA_ENDPOINT, enrich, parse_languages
+    from stancegraph.enrich.wikidata import WIKIDATA_ENDPOINT, enrich, parse_languages
     from stancegraph.errors import StancegraphError
 
     if refresh and offline:

@@ -69,7 +69,7 @@ from typing import Any
 import networkx as nx
 
 from stancegraph.errors import QueryError, ResolutionError
-from stancegraph.queries import QueryDef, load_query
+from stancegraph.sparql.library import QueryDef, load_query
 
 __all__ = [
     "EDGE_KINDS",
@@ -180,7 +180,7 @@ def edge_records(
     Parameters
     ----------
     store
-        A :class:`~stancegraph.store.Store` (or a remote store with the same
+        A :class:`~stancegraph.store.embedded.Store` (or a remote store with the same
         ``query`` method).
     since, until
         Dates (``datetime.date`` or ISO text); bound as ``xsd:date`` terms.
@@ -339,7 +339,7 @@ def to_networkx(
 
     Examples
     --------
-    >>> from stancegraph.store import Store
+    >>> from stancegraph.store.embedded import Store
     >>> G = to_networkx(Store(None))
     >>> G.number_of_nodes(), G.number_of_edges()
     (0, 0)
@@ -455,7 +455,7 @@ def event_network(store: Any, *, since: Any = None, until: Any = None) -> nx.DiG
 
     Examples
     --------
-    >>> from stancegraph.store import Store
+    >>> from stancegraph.store.embedded import Store
     >>> event_network(Store(None)).number_of_edges()
     0
     """

@@ -18,8 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import QueryError, StoreError
-from stancegraph.namespaces import GRAPH, PREFIXES, SG
-from stancegraph.rdf import SourceInfo
+from stancegraph.model.namespaces import GRAPH, PREFIXES, SG
+from stancegraph.rdf.mapping import SourceInfo
 
 __all__ = [
     "ONTOLOGY_GRAPH",

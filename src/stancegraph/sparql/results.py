@@ -8,7 +8,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.api import QueryResult
-from stancegraph.namespaces import PREFIXES
+from stancegraph.model.namespaces import PREFIXES
 
 __all__ = ["format_result", "shorten"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from stancegraph.model.records import POLARITIES, STANCE_KINDS, STRENGTHS, Precision
 from stancegraph.paths import ONTOLOGY_DIR
-from stancegraph.records import POLARITIES, STANCE_KINDS, STRENGTHS, Precision
 
 __all__ = [
     "ACTION_CATEGORIES",

@@ -33,10 +33,10 @@ class Context:
     def open(self, *, read_only: bool = False) -> Any:
         """The embedded store, or a remote SPARQL 1.1 server when ``--endpoint`` is given."""
         if self.endpoint:
-            from stancegraph.remote import RemoteStore
+            from stancegraph.store.remote import RemoteStore
 
             return RemoteStore(self.endpoint, read_only=read_only)
-        from stancegraph.store import open_store
+        from stancegraph.store.embedded import open_store
 
         return open_store(self.store_path, read_only=read_only, wait=self.wait)
 
@@ -241,7 +241,7 @@ def query(
     allow_service: bool,
 ) -> None:
     """Run a library query by NAME, or any .rq FILE, with bound parameters."""
-    from stancegraph.queries import library, load_query
+    from stancegraph.sparql.library import library, load_query
 
     if list_ or not name:
         lib = library()
@@ -257,7 +257,7 @@ def query(
                 click.echo(f"    -p {p.name}=<{p.type}>{default}  {p.doc}")
         return
     from stancegraph.api import run_query
-    from stancegraph.formats import format_result
+    from stancegraph.sparql.results import format_result
 
     qd = load_query(name)
     with obj.open(read_only=True) as store:
@@ -289,7 +289,7 @@ def validate(obj: Context, as_json: bool, source: str | None) -> None:
 @handle_errors
 def stats(obj: Context, as_json: bool) -> None:
     """What the store holds: sources, triples, actors, stances, events, claims."""
-    from stancegraph.stats import store_stats
+    from stancegraph.store.stats import store_stats
 
     with obj.open(read_only=True) as store:
         data = store_stats(store)
@@ -335,10 +335,10 @@ def _register_optional() -> None:
     import importlib
 
     for module in (
-        "stancegraph.cli_analysis",
-        "stancegraph.cli_viz",
-        "stancegraph.cli_server",
-        "stancegraph.cli_enrich",
+        "stancegraph.cli.analysis",
+        "stancegraph.cli.share",
+        "stancegraph.cli.server",
+        "stancegraph.cli.enrich",
     ):
         try:
             mod = importlib.import_module(module)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stancegraph.namespaces import SG
-from stancegraph.store import Store
+from stancegraph.model.namespaces import SG
+from stancegraph.store.embedded import Store
 
 __all__ = ["store_stats"]
 

@@ -4,14 +4,14 @@ Why this module exists: the embedded Oxigraph store stops at one machine; a data
 team points the same commands and the same query library at a server (Oxigraph
 server, Apache Jena Fuseki, Virtuoso, GraphDB, QLever) with ``--endpoint URL``.
 
-:class:`RemoteStore` offers the interface of :class:`stancegraph.store.Store`
+:class:`RemoteStore` offers the interface of :class:`stancegraph.store.embedded.Store`
 that the rest of the package uses (``query``, ``select``, ``sources``,
 ``source_checksum``, ``has_graph``, ``replace_graph``, ``drop_graph``,
 ``count``, ``close``, context manager, ``path`` and ``read_only``).
 
 Parameters never reach the server by string formatting of what a user typed.
 SPARQLWrapper has no binding mechanism, so values are first turned into RDF
-terms (:func:`stancegraph.queries.bind_params`), serialised by pyoxigraph in
+terms (:func:`stancegraph.sparql.library.bind_params`), serialised by pyoxigraph in
 N-Triples syntax, checked by parsing them back, and placed in a ``VALUES``
 block that becomes the first element of the outermost ``WHERE`` group
 (:func:`inject_values`). A value can only ever be one RDF term.
@@ -34,9 +34,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import EndpointError, QueryError, StoreError
-from stancegraph.namespaces import PREFIXES, SG
-from stancegraph.rdf import SourceInfo
-from stancegraph.store import SOURCES_QUERY, source_infos
+from stancegraph.model.namespaces import PREFIXES, SG
+from stancegraph.rdf.mapping import SourceInfo
+from stancegraph.store.embedded import SOURCES_QUERY, source_infos
 
 __all__ = ["DEFAULT_USER_AGENT", "RemoteStore", "inject_values", "term_to_sparql"]
 
@@ -213,7 +213,7 @@ def _query_form(text: str) -> str:
 
 
 class RemoteStore:
-    """A SPARQL 1.1 server used like the embedded :class:`~stancegraph.store.Store`.
+    """A SPARQL 1.1 server used like the embedded :class:`~stancegraph.store.embedded.Store`.
 
     Parameters
     ----------
@@ -400,7 +400,7 @@ class RemoteStore:
         self, sparql: str, bindings: Mapping[str, Term] | None = None
     ) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of Python values, as :meth:`Store.select`."""
-        from stancegraph.store import term_to_python
+        from stancegraph.store.embedded import term_to_python
 
         result = self.query(sparql, bindings)
         names = [v.value for v in result.variables]

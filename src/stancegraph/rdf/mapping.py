@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from stancegraph import vocab
-from stancegraph.namespaces import (
+from stancegraph.model import vocab
+from stancegraph.model.namespaces import (
     DCTERMS,
     GRAPH,
     ID,
@@ -32,7 +32,7 @@ from stancegraph.namespaces import (
     VOCAB,
     XSD,
 )
-from stancegraph.records import (
+from stancegraph.model.records import (
     ActorRef,
     CardRecord,
     DateValue,
@@ -40,8 +40,8 @@ from stancegraph.records import (
     FactCheckRecord,
     Precision,
 )
-from stancegraph.resolve import Actor, Registry
-from stancegraph.text import content_hash, slugify
+from stancegraph.model.text import content_hash, slugify
+from stancegraph.resolve.registry import Actor, Registry
 
 __all__ = [
     "SourceInfo",

@@ -7,7 +7,7 @@ as a unit (``stancegraph retract enrichment/wikidata``), and it never overwrites
 what an analyst curated: it adds language-tagged ``skos:altLabel`` and
 ``schema:description`` values, ``schema:nationality`` (P27), ``sg:wikidata`` where
 the registry has none, and office holdings (P39 with P580/P582 qualifiers) as
-n-ary :class:`~stancegraph.namespaces.SG` ``OfficeHolding`` nodes derived from the
+n-ary :class:`~stancegraph.model.namespaces.SG` ``OfficeHolding`` nodes derived from the
 Wikidata statement nodes. Labels and types from the registry stay as they are.
 
 Why it is careful with the endpoint: the Wikidata Query Service is shared and
@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from stancegraph import __version__
 from stancegraph.errors import EndpointError, ResolutionError, StancegraphError
-from stancegraph.namespaces import (
+from stancegraph.model.namespaces import (
     DCTERMS,
     GRAPH,
     ID,
@@ -52,7 +52,7 @@ from stancegraph.namespaces import (
     WD,
     XSD,
 )
-from stancegraph.text import content_hash
+from stancegraph.model.text import content_hash
 
 __all__ = [
     "BATCH_SIZE",
@@ -667,7 +667,7 @@ def select_actors(store: Any, names: Sequence[str] = ()) -> list[ActorTarget]:
 
     Groups ("European allies") have no Wikidata item and are left out unless named.
     """
-    from stancegraph.resolve import Actor, Registry
+    from stancegraph.resolve.registry import Actor, Registry
 
     actors: dict[str, ActorTarget] = {}
     for row in store.query(_ACTORS_QUERY):
@@ -1313,7 +1313,7 @@ def offices_at(
         Offices held at that date, earliest start first; empty when nothing is
         known (not enriched, or no office at that date).
     """
-    from stancegraph.queries import load_query
+    from stancegraph.sparql.library import load_query
 
     if isinstance(date, dt.datetime):
         date = date.date()

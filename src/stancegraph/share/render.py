@@ -46,7 +46,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import ResolutionError, StancegraphError
-from stancegraph.viz import csp_header, inline_asset, page_environment, safe_url
+from stancegraph.share.network import csp_header, inline_asset, page_environment, safe_url
 
 __all__ = [
     "FORMATS",
@@ -243,7 +243,7 @@ def resolve_actor(store: Any, name: str) -> str:
 
 
 def _sources(store: Any) -> dict[str, SourceRef]:
-    from stancegraph.viz import source_index
+    from stancegraph.share.network import source_index
 
     return {
         iri: SourceRef(iri, d.get("title"), safe_url(d.get("url")), d.get("path"))
@@ -432,7 +432,7 @@ def stance_card(store: Any, holder: str, target: str, *, source: str | None = No
 
 def _add_offices(store: Any, holder: str, items: Any) -> None:
     """The holder's office at each dated item, where enrichment recorded one."""
-    from stancegraph.enrich import offices_at
+    from stancegraph.enrich.wikidata import offices_at
 
     for item in items:
         if not item.date:
@@ -647,9 +647,9 @@ def evidence_brief(store: Any, a: str, b: str, *, graph: Any = None) -> Evidence
         Names, aliases or IRIs of the two actors.
     graph
         A projection to use instead of projecting the whole store again
-        (:func:`stancegraph.project.to_networkx`).
+        (:func:`stancegraph.project.graph.to_networkx`).
     """
-    from stancegraph.project import to_networkx
+    from stancegraph.project.graph import to_networkx
 
     a_iri, b_iri = resolve_actor(store, a), resolve_actor(store, b)
     g = graph if graph is not None else to_networkx(store)

@@ -89,8 +89,8 @@ def register(cli: click.Group) -> None:
         output: Path,
     ) -> None:
         """Write the relationship network as one self-contained, offline HTML page."""
-        from stancegraph.project import to_networkx
-        from stancegraph.viz import source_index, write_network_html
+        from stancegraph.project.graph import to_networkx
+        from stancegraph.share.network import source_index, write_network_html
 
         since, until = _date(since, "since"), _date(until, "until")
         kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
@@ -130,7 +130,7 @@ def register(cli: click.Group) -> None:
         obj: Context, holder: str, target: str, fmt: str, source: str | None, output: Path | None
     ) -> None:
         """Render the stance card of HOLDER on TARGET from the graph."""
-        from stancegraph.render import render_card, stance_card
+        from stancegraph.share.render import render_card, stance_card
 
         with obj.open(read_only=True) as store:
             text = render_card(stance_card(store, holder, target, source=source), fmt=fmt)
@@ -147,7 +147,7 @@ def register(cli: click.Group) -> None:
     @handle_errors
     def brief(obj: Context, a: str, b: str, fmt: str, output: Path | None) -> None:
         """Render an evidence brief on the relationship of A and B."""
-        from stancegraph.render import evidence_brief, render_brief
+        from stancegraph.share.render import evidence_brief, render_brief
 
         with obj.open(read_only=True) as store:
             text = render_brief(evidence_brief(store, a, b), fmt=fmt)

@@ -14,7 +14,7 @@ result-size limit. Here:
   query) and the client an HTTP 503 naming the limit. A new worker takes its place.
 - At most ``max_results`` rows (or triples) are sent; a cut result is sent
   with HTTP 206 and ``X-Stancegraph-Truncated: true`` so that clients (like
-  :class:`stancegraph.remote.RemoteStore`) never take it as complete.
+  :class:`stancegraph.store.remote.RemoteStore`) never take it as complete.
 - Requests over ``max_request_bytes`` are refused with HTTP 413.
 - Binds 127.0.0.1 unless told otherwise.
 """
@@ -39,7 +39,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pyoxigraph as ox
 
 from stancegraph.errors import StoreError
-from stancegraph.queries import uses_service
+from stancegraph.sparql.library import uses_service
 
 __all__ = ["ServerConfig", "SparqlServer", "check_query", "make_server", "serve"]
 

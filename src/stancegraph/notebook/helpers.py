@@ -9,7 +9,7 @@ stay one call per idea.
 
 Examples
 --------
->>> from stancegraph.notebook import demo_store
+>>> from stancegraph.notebook.helpers import demo_store
 >>> store = demo_store()  # in memory, built from the repository's graph/
 >>> store.count() > 0
 True
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from stancegraph.errors import StancegraphError, StoreError
-from stancegraph.store import Store
+from stancegraph.store.embedded import Store
 
 __all__ = [
     "OxigraphServer",
@@ -119,7 +119,7 @@ def build_demo(store: Any, *, root: str | Path | None = None) -> Any:
     Parameters
     ----------
     store
-        A :class:`~stancegraph.store.Store` or a :class:`~stancegraph.remote.RemoteStore`
+        A :class:`~stancegraph.store.Store` or a :class:`~stancegraph.store.RemoteStore`
         (then every source graph travels to the server with one Graph Store
         Protocol request).
     root
@@ -177,8 +177,8 @@ class OxigraphServer:
         return self.process.poll() is None
 
     def remote(self, **options: Any) -> Any:
-        """A :class:`stancegraph.remote.RemoteStore` on this server."""
-        from stancegraph.remote import RemoteStore
+        """A :class:`stancegraph.store.remote.RemoteStore` on this server."""
+        from stancegraph.store.remote import RemoteStore
 
         return RemoteStore(self.query_url, **options)
 
@@ -446,7 +446,7 @@ def degree_histogram(G: Any, *, ax: Any = None) -> Any:  # noqa: N803 - networkx
     Parameters
     ----------
     G
-        A NetworkX graph (e.g. :func:`stancegraph.project.to_networkx`).
+        A NetworkX graph (e.g. :func:`stancegraph.project.graph.to_networkx`).
     ax
         A matplotlib Axes to draw on (default: a new figure's).
 

@@ -154,7 +154,7 @@ class SG(DefinedNamespace):
     line: URIRef
     mentionText: URIRef
 
-    # Enrichment from Wikidata (stancegraph.enrich)
+    # Enrichment from Wikidata (stancegraph.enrich.wikidata)
     OfficeHolding: URIRef
     EnrichmentRun: URIRef
     officeHolder: URIRef

@@ -26,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import QueryError, ResolutionError
-from stancegraph.namespaces import XSD
+from stancegraph.model.namespaces import XSD
 from stancegraph.paths import QUERIES_DIR
 
 __all__ = [
