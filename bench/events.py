@@ -139,7 +139,7 @@ def _child_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if job == "ours":
         from stancegraph.ingest.events import ingest_events
-        from stancegraph.store.embedded import Store
+        from stancegraph.store import Store
 
         store = Store(args["store"])
         t = time.perf_counter()
@@ -164,7 +164,7 @@ def _child_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
         out.update(_rdflib_job(job, args))
     elif job == "server":
         from stancegraph.ingest.events import ingest_events
-        from stancegraph.store.remote import RemoteStore
+        from stancegraph.store import RemoteStore
 
         remote = RemoteStore(args["endpoint"], timeout=600)
         t = time.perf_counter()
@@ -186,9 +186,9 @@ def _rdflib_job(job: str, args: dict[str, Any]) -> dict[str, Any]:
     from rdflib import BNode, Graph, Literal, URIRef
 
     from stancegraph.ingest.events import iter_event_records
-    from stancegraph.ingest.pipeline import load_registry
     from stancegraph.model.namespaces import PREFIXES
     from stancegraph.rdf.mapping import event_quads, source_graph_iri
+    from stancegraph.resolve.registry import load_registry
     from stancegraph.sparql.library import bind_params, load_query
 
     def term(t: Any) -> Any:
@@ -291,11 +291,11 @@ def _query_times(store: Any, runs: int, *, summaries: bool = True) -> dict[str, 
     """
     import networkx as nx
 
-    from stancegraph.api import make_resolver
     from stancegraph.project.graph import event_network
+    from stancegraph.resolve.names import NameResolver
 
     out: dict[str, Any] = {}
-    resolver = make_resolver(store)  # once, as a notebook session would
+    resolver = NameResolver.for_store(store)  # once, as a notebook session would
     cases = {name: (name, params) for name, params in QUERIES.items()}
     cases.update(
         {key: (name, {**QUERIES[name], **extra}) for key, (name, extra) in WINDOWS.items()}
@@ -451,7 +451,7 @@ def run(
 
     import pyoxigraph as ox
 
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     nq = tmp / "same-quads.nq"
     with Store(store_dir) as st:

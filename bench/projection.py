@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from stancegraph.project.graph import to_networkx
     from stancegraph.rdf.mapping import source_graph_iri
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     graph = source_graph_iri("bench-events")
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:

@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def build_demo(path: Path) -> Path:
     """Build the demo graph (``graph/``) into a store folder, with relative source paths."""
     from stancegraph.ingest.pipeline import build
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     cwd = Path.cwd()
     os.chdir(REPO)
@@ -82,7 +82,7 @@ def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(demo_store_path: Path) -> Iterator[object]:
     """The demo graph, opened read-only."""
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     store = Store(demo_store_path, read_only=True)
     yield store
@@ -158,7 +158,7 @@ class OxigraphServer:
 
     def remote(self, **kwargs: object) -> object:
         """A RemoteStore on this server (GSP and update endpoints derived from /query)."""
-        from stancegraph.store.remote import RemoteStore
+        from stancegraph.store import RemoteStore
 
         return RemoteStore(self.query_url, **kwargs)  # type: ignore[arg-type]
 

@@ -2,7 +2,7 @@
 
 Why a worker process: a hang inside Oxigraph's Rust parsers cannot be
 interrupted by a Python signal handler, and a stack overflow there kills the
-process (both happened before ``stancegraph.ingest.guards``). So the driver
+process (both happened before ``stancegraph.parse.guards``). So the driver
 sends each input to a child process over a pipe and waits at most
 ``timeout`` seconds; a child that dies or does not answer is recorded
 (``crash`` or ``hang``) and replaced.
@@ -357,15 +357,15 @@ def _digest(store: Any) -> str:
 def _target(parser: str, workdir: Path) -> Callable[[bytes], str]:
     """A function that runs one input and returns a short description of the result."""
     if parser == "card":
-        from stancegraph.ingest.card import parse_card
+        from stancegraph.parse.card import parse_card
 
         return lambda data: type(parse_card(_text(data), path="fuzz.txt")).__name__
     if parser == "factcheck":
-        from stancegraph.ingest.factcheck import parse_factcheck
+        from stancegraph.parse.factcheck import parse_factcheck
 
         return lambda data: type(parse_factcheck(_text(data), path="fuzz.txt")).__name__
     if parser == "yaml":
-        from stancegraph.ingest.yamlcard import parse_yaml
+        from stancegraph.parse.yamlcard import parse_yaml
 
         return lambda data: f"{len(parse_yaml(_text(data), path='fuzz.yaml'))} records"
     if parser == "registry":
@@ -390,14 +390,14 @@ def _target(parser: str, workdir: Path) -> Callable[[bytes], str]:
 
         return events
     if parser in _RDF_SUFFIX:
-        from stancegraph.ingest.rdfdoc import parse_rdf, rdf_format_for
+        from stancegraph.parse.rdfdoc import parse_rdf, rdf_format_for
 
         fmt = rdf_format_for("x" + _RDF_SUFFIX[parser])
         graph = "https://w3id.org/stancegraph/graph/source/fuzz"
         return lambda data: f"{len(parse_rdf(data, graph=graph, fmt=fmt, path='fuzz'))} quads"  # type: ignore[arg-type]
     if parser == "pipeline":
         from stancegraph.ingest.pipeline import ingest
-        from stancegraph.store.embedded import Store
+        from stancegraph.store import Store
 
         store = Store(None)
         ingest(store, [REPO / "graph" / "actors.yaml"])

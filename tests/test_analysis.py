@@ -32,7 +32,7 @@ from stancegraph.analysis import (
 from stancegraph.cli import cli
 from stancegraph.errors import QueryError
 from stancegraph.project.graph import to_networkx
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 SOURCE = "https://w3id.org/stancegraph/graph/source/"
 

@@ -21,7 +21,7 @@ from stancegraph.ingest.pipeline import ingest
 from stancegraph.project.graph import to_networkx
 from stancegraph.share.network import HEADLESS_CHROMIUM_ARGS, source_index, write_network_html
 from stancegraph.share.render import evidence_brief, render_brief, render_card, stance_card
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from stancegraph.cli import cli
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 from _helpers import REPO, SEED_CARD, SEED_FACTCHECK, SEEDS, snapshot
 

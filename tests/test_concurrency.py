@@ -26,7 +26,7 @@ from test_crash import _card
 
 from stancegraph.errors import StoreError
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
+from stancegraph.store import ONTOLOGY_GRAPH, Store
 from stancegraph.validate import validate_store
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"
@@ -138,7 +138,7 @@ def test_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; from stancegraph.store.embedded import Store; s = Store(sys.argv[1]); "
+            "import sys; from stancegraph.store import Store; s = Store(sys.argv[1]); "
             "print('locked', flush=True); sys.stdin.read()",
             str(store),
         ],

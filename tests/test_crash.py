@@ -21,7 +21,7 @@ import pytest
 from stress_report import record
 
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
+from stancegraph.store import ONTOLOGY_GRAPH, Store
 from stancegraph.validate import validate_store
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.dates import find_dates, item_date, parse_date_text
 from stancegraph.model.records import Precision
+from stancegraph.parse.dates import find_dates, item_date, parse_date_text
 
 
 @pytest.mark.parametrize(

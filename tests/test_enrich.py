@@ -43,7 +43,7 @@ from stancegraph.enrich.wikidata import (
 )
 from stancegraph.errors import EndpointError, StancegraphError
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "wikidata" / "wikidata-sample.ttl"
 SG = "https://w3id.org/stancegraph/ns#"

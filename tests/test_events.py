@@ -28,11 +28,11 @@ from stancegraph.ingest.events import (
     recover_torn_sources,
     render_event_nquads,
 )
-from stancegraph.ingest.pipeline import load_registry
 from stancegraph.project.graph import event_network
 from stancegraph.rdf.mapping import event_quads, source_graph_iri
+from stancegraph.resolve.registry import load_registry
 from stancegraph.sparql.library import load_query
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "events"
 GDELT2 = FIXTURES / "gdelt2.export.CSV"

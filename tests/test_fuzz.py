@@ -34,10 +34,10 @@ from hypothesis import strategies as st
 from stress_report import record
 
 from stancegraph.errors import ParseError, StancegraphError
-from stancegraph.ingest.card import parse_card
-from stancegraph.ingest.factcheck import parse_factcheck
-from stancegraph.ingest.rdfdoc import parse_rdf
-from stancegraph.ingest.yamlcard import parse_yaml
+from stancegraph.parse.card import parse_card
+from stancegraph.parse.factcheck import parse_factcheck
+from stancegraph.parse.rdfdoc import parse_rdf
+from stancegraph.parse.yamlcard import parse_yaml
 from stancegraph.resolve.registry import read_registry
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"
@@ -313,7 +313,7 @@ def test_parse_errors_name_the_file() -> None:
 def test_pipeline_refusal_leaves_the_store_unchanged(tmp_path: Path) -> None:
     """A batch with one bad document writes nothing at all (the driver checks it per input)."""
     from stancegraph.ingest.pipeline import ingest
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     good = tmp_path / "good.ttl"
     good.write_text("<http://e/a> <http://e/b> <http://e/c> .\n", encoding="utf-8")

@@ -44,13 +44,13 @@ from stress_report import record
 from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import ParseError, QueryError, StancegraphError
-from stancegraph.ingest.guards import MAX_JSON_DEPTH, MAX_XML_DEPTH
 from stancegraph.ingest.pipeline import ingest, prepare
-from stancegraph.ingest.rdfdoc import parse_rdf
-from stancegraph.ingest.yamlcard import parse_yaml
+from stancegraph.parse.guards import MAX_JSON_DEPTH, MAX_XML_DEPTH
+from stancegraph.parse.rdfdoc import parse_rdf
+from stancegraph.parse.yamlcard import parse_yaml
 from stancegraph.resolve.registry import Registry, read_registry
 from stancegraph.sparql.library import library, parse_query_file, uses_service
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 from stancegraph.store.remote import inject_values
 
 STRESS = os.environ.get("STANCEGRAPH_STRESS") == "1"
@@ -431,9 +431,9 @@ def test_python_api_hostile_values_on_every_library_parameter(demo_store: Any) -
     ``run_query`` with one resolver (what ``stancegraph.query(**params)`` calls;
     ``tests/test_injection.py`` drives ``stancegraph.query`` itself).
     """
-    from stancegraph.api import make_resolver
+    from stancegraph.resolve.names import NameResolver
 
-    resolver = make_resolver(demo_store)
+    resolver = NameResolver.for_store(demo_store)
     before = _dump(demo_store)
     defaults = {"actor": "Donald Trump", "topic": "Donald Trump", "date": "2025-01-01"}
     tried = 0

@@ -10,7 +10,7 @@ import pytest
 from stancegraph.errors import IngestError, ParseError
 from stancegraph.ingest.pipeline import build, ingest, retract
 from stancegraph.model.namespaces import ID
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 from _helpers import REPO, SEED_CARD, SEED_FACTCHECK, SEEDS, snapshot
 

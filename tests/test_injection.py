@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 import stancegraph
-from stancegraph.api import make_resolver, run_query
+from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import StancegraphError
+from stancegraph.resolve.names import NameResolver
 from stancegraph.sparql.library import QueryDef, load_query, parse_query_file
 
 HOSTILE: list[str] = [
@@ -108,7 +109,7 @@ def _honest_stances(store: Any) -> set[str]:
 def _attack(store: Any, probe: QueryDef) -> int:
     """Send every hostile value to every parameter; return how many were refused."""
     honest = _honest_stances(store)
-    resolver = make_resolver(store)
+    resolver = NameResolver.for_store(store)
     refused = 0
     for value in HOSTILE:
         for params in (
@@ -142,7 +143,7 @@ def test_corpus_is_large_enough() -> None:
 def test_hostile_values_embedded_python_api(demo_store_path: Path, tmp_path: Path) -> None:
     import shutil
 
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     copy = tmp_path / "store"
     shutil.copytree(demo_store_path, copy)
@@ -170,7 +171,7 @@ def test_hostile_values_through_cli(demo_store_path: Path, tmp_path: Path) -> No
 
     copy = tmp_path / "store"
     shutil.copytree(demo_store_path, copy)
-    from stancegraph.store.embedded import Store
+    from stancegraph.store import Store
 
     with Store(copy, read_only=True) as st:
         before = _dump(st)

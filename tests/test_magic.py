@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from stancegraph.errors import QueryError, ResolutionError
 from stancegraph.notebook.helpers import build_demo, demo_store, start_oxigraph
 from stancegraph.notebook.magic import python_to_term, run_sparql
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 from _helpers import snapshot
 

@@ -31,7 +31,7 @@ from stancegraph.notebook.helpers import (
     start_oxigraph,
     trajectory_frame,
 )
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 from _helpers import snapshot
 

@@ -16,17 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.card import looks_like_card, parse_card, quoted_spans, read_card
-from stancegraph.ingest.factcheck import (
+from stancegraph.model.records import CardRecord, FactCheckRecord, Precision
+from stancegraph.parse.card import looks_like_card, parse_card, quoted_spans, read_card
+from stancegraph.parse.factcheck import (
     citation_numbers,
     looks_like_factcheck,
     name_candidates,
     parse_factcheck,
     read_factcheck,
 )
-from stancegraph.ingest.polarity import explain_polarity, score_polarity
-from stancegraph.ingest.yamlcard import MAX_YAML_BYTES, card_schema, parse_yaml, read_yaml
-from stancegraph.model.records import CardRecord, FactCheckRecord, Precision
+from stancegraph.parse.polarity import explain_polarity, score_polarity
+from stancegraph.parse.yamlcard import MAX_YAML_BYTES, card_schema, parse_yaml, read_yaml
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_CARD = SEEDS / "stance-card_trump-on-putin.txt"
@@ -635,7 +635,7 @@ def test_quoted_spans() -> None:
 
 
 def test_schema_is_valid_and_shipped_with_the_package() -> None:
-    shipped = resources.files("stancegraph.ingest").joinpath("schema/card.schema.json")
+    shipped = resources.files("stancegraph.parse").joinpath("schema/card.schema.json")
     schema = json.loads(shipped.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema == card_schema()

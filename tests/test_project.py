@@ -28,7 +28,7 @@ from stancegraph.project.graph import (
     write_graphml,
 )
 from stancegraph.sparql.library import load_query
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
 ACTOR = "https://w3id.org/stancegraph/id/actor/"

@@ -20,7 +20,8 @@ from stancegraph.api import run_query
 from stancegraph.cli import cli
 from stancegraph.errors import EndpointError, QueryError, StoreError
 from stancegraph.sparql.library import library, load_query
-from stancegraph.store.remote import RemoteStore, _query_form, inject_values, term_to_sparql
+from stancegraph.sparql.terms import term_to_sparql
+from stancegraph.store.remote import RemoteStore, _query_form, inject_values
 
 pytestmark = pytest.mark.server
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from stancegraph.cli import cli
 from stancegraph.errors import ResolutionError
-from stancegraph.ingest.card import parse_card
 from stancegraph.ingest.pipeline import ingest
 from stancegraph.model.records import ActionRecord, CardRecord
+from stancegraph.parse.card import parse_card
 from stancegraph.share.render import (
     evidence_brief,
     format_date,
@@ -21,7 +21,7 @@ from stancegraph.share.render import (
     stance_card,
     strip_source_marks,
 )
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_CARD = (
@@ -99,7 +99,7 @@ def _original(source: Path) -> CardRecord:
     text = source.read_text(encoding="utf-8")
     if source.suffix == ".txt":
         return parse_card(text, path=source)
-    from stancegraph.ingest.yamlcard import parse_yaml
+    from stancegraph.parse.yamlcard import parse_yaml
 
     return next(r for r in parse_yaml(text, path=source) if isinstance(r, CardRecord))
 

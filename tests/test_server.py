@@ -19,7 +19,7 @@ from stancegraph.api import run_query
 from stancegraph.errors import EndpointError
 from stancegraph.server.endpoint import RefusedError, check_query
 from stancegraph.sparql.library import load_query
-from stancegraph.store.remote import RemoteStore
+from stancegraph.store import RemoteStore
 
 pytestmark = pytest.mark.server
 

@@ -12,8 +12,8 @@ from rdflib.namespace import RDF
 
 from stancegraph.errors import ParseError
 from stancegraph.ingest.pipeline import ingest
-from stancegraph.ingest.rdfdoc import parse_rdf
-from stancegraph.store.embedded import Store
+from stancegraph.parse.rdfdoc import parse_rdf
+from stancegraph.store import Store
 
 from _helpers import W3C, snapshot
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from stancegraph.api import QueryResult, query, run_query
-from stancegraph.store.embedded import Store, open_store
-from stancegraph.store.remote import RemoteStore
+from stancegraph.store import RemoteStore, Store, open_store
 
 __all__ = ["QueryResult", "RemoteStore", "Store", "__version__", "open_store", "query", "run_query"]
 

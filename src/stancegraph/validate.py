@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS, SH
 
 from stancegraph.errors import ValidationError
 from stancegraph.model.namespaces import PREFIXES
-from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
+from stancegraph.store import ONTOLOGY_GRAPH, GraphStore
 
 __all__ = ["ValidationReport", "Violation", "validate_graph", "validate_store"]
 
@@ -114,7 +114,7 @@ def validate_graph(data: Graph) -> ValidationReport:
     return ValidationReport(bool(conforms), violations, len(data))
 
 
-def validate_store(store: Store, *, source: str | None = None) -> ValidationReport:
+def validate_store(store: GraphStore, *, source: str | None = None) -> ValidationReport:
     """Validate every source graph of the store (or one), naming the file of each violation."""
     graphs = [
         info
@@ -138,6 +138,7 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
     report = validate_graph(data)
     if report.violations:
         where: dict[str, str] = {}
+        located = "SELECT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
         for info in graphs:
             for v in report.violations:
                 if v.focus in where:
@@ -146,9 +147,7 @@ def validate_store(store: Store, *, source: str | None = None) -> ValidationRepo
                     node = ox.NamedNode(v.focus)
                 except ValueError:
                     continue
-                if next(
-                    store.ox.quads_for_pattern(node, None, None, ox.NamedNode(info.graph)), None
-                ):
+                if store.select(located, {"s": node, "g": ox.NamedNode(info.graph)}):
                     where[v.focus] = info.path
         for v in report.violations:
             v.source = where.get(v.focus)

@@ -44,6 +44,8 @@ import networkx as nx
 
 from stancegraph.errors import ResolutionError
 from stancegraph.project.graph import resolve_node, to_signed_digraph
+from stancegraph.resolve.names import NameResolver
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "balance",
@@ -337,9 +339,12 @@ def balance(G: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def ego(G: nx.MultiDiGraph, actor: str, *, depth: int = 1, store: Any = None) -> dict[str, Any]:
+def ego(
+    G: nx.MultiDiGraph, actor: str, *, depth: int = 1, store: GraphStore | None = None
+) -> dict[str, Any]:
     """The actors within ``depth`` steps of ``actor`` (either direction) and all their evidence."""
-    center = resolve_node(G, actor, store)
+    names = NameResolver.for_store(store) if store is not None else None
+    center = resolve_node(G, actor, names)
     if depth < 0:
         raise ResolutionError(f"depth must be 0 or more, not {depth!r}")
     dist = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, depth)
@@ -390,7 +395,7 @@ def _steps(G: nx.MultiDiGraph, path: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def paths(
-    G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 10, store: Any = None
+    G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 10, store: GraphStore | None = None
 ) -> dict[str, Any]:
     """The shortest chains of relationships between two actors, each step with its evidence.
 
@@ -398,7 +403,8 @@ def paths(
     each step lists the evidence edges in both directions with kind, sign,
     date, quote or text and sources, and the sign of their weighted sum.
     """
-    src, dst = resolve_node(G, a, store), resolve_node(G, b, store)
+    names = NameResolver.for_store(store) if store is not None else None
+    src, dst = resolve_node(G, a, names), resolve_node(G, b, names)
     U = G.to_undirected(as_view=True)
     try:
         found = list(itertools.islice(nx.all_shortest_paths(U, src, dst), limit))

@@ -49,7 +49,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from stancegraph.errors import QueryError, ResolutionError
+from stancegraph.errors import QueryError
+from stancegraph.resolve.names import NameResolver
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "FREQUENCIES",
@@ -435,7 +437,7 @@ def build_trajectory(
     )
 
 
-def _label(store: Any, iri: str) -> str:
+def _label(store: GraphStore, iri: str) -> str:
     import pyoxigraph as ox
 
     rows = store.select(
@@ -445,7 +447,9 @@ def _label(store: Any, iri: str) -> str:
     return str(rows[0]["label"]) if rows else iri.rsplit("/", 1)[-1]
 
 
-def trajectory(store: Any, holder: str, target: str, *, freq: Freq | str = "month") -> Trajectory:
+def trajectory(
+    store: GraphStore, holder: str, target: str, *, freq: Freq | str = "month"
+) -> Trajectory:
     """The stance of ``holder`` toward ``target`` over time, from the store.
 
     Parameters
@@ -464,25 +468,13 @@ def trajectory(store: Any, holder: str, target: str, *, freq: Freq | str = "mont
         Declared stances, periods, flips, mixed periods and what could not be
         placed or scored; :meth:`Trajectory.as_dict` gives plain JSON.
     """
-    from stancegraph.api import make_resolver, run_query
+    from stancegraph.api import run_query
     from stancegraph.sparql.library import load_query
 
     if freq not in FREQUENCIES:
         raise QueryError(f"freq must be one of {list(FREQUENCIES)}, not {freq!r}")
-    resolver = make_resolver(store)
-
-    def resolve(name: str) -> str:
-        text = name.strip()
-        if text.startswith("<") and text.endswith(">"):
-            return text[1:-1]
-        if text.startswith(("http://", "https://")):
-            return text
-        found = resolver(text, "actor")
-        if found is None:
-            raise ResolutionError(f"no actor or topic named {name!r} in the graph")
-        return found
-
-    h, t = resolve(holder), resolve(target)
+    names = NameResolver.for_store(store)
+    h, t = names.resolve(holder), names.resolve(target)
     params = {"holder": f"<{h}>", "target": f"<{t}>"}
     rows = run_query(store, load_query("stance_evidence"), params).values()
     declared: dict[str, DeclaredStance] = {}

@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from stancegraph.errors import StancegraphError
+from stancegraph.resolve.registry import load_registry
+from stancegraph.store import GraphStore, open_store
 
 __all__ = ["cli", "main"]
 
@@ -30,15 +32,11 @@ class Context:
         self.wait = wait
         self.endpoint = endpoint
 
-    def open(self, *, read_only: bool = False) -> Any:
+    def open(self, *, read_only: bool = False) -> GraphStore:
         """The embedded store, or a remote SPARQL 1.1 server when ``--endpoint`` is given."""
-        if self.endpoint:
-            from stancegraph.store.remote import RemoteStore
-
-            return RemoteStore(self.endpoint, read_only=read_only)
-        from stancegraph.store.embedded import open_store
-
-        return open_store(self.store_path, read_only=read_only, wait=self.wait)
+        return open_store(
+            self.store_path, endpoint=self.endpoint, read_only=read_only, wait=self.wait
+        )
 
 
 def _echo_json(data: Any) -> None:
@@ -142,11 +140,7 @@ def ingest(
         from stancegraph.ingest.events import ingest_events
 
         with obj.open() as store:
-            reg = None
-            if registry is not None:
-                from stancegraph.ingest.pipeline import load_registry
-
-                reg = load_registry(store if hasattr(store, "ox") else None, registry)
+            reg = load_registry(store, registry) if registry is not None else None
             reports = [
                 ingest_events(
                     store,

@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from stancegraph.store.base import GraphStore
+
 __all__ = ["register"]
 
 
@@ -45,7 +47,9 @@ def _slice_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _project(store: Any, since: str | None, until: str | None, kinds: tuple[str, ...]) -> Any:
+def _project(
+    store: GraphStore, since: str | None, until: str | None, kinds: tuple[str, ...]
+) -> Any:
     from stancegraph.project.graph import to_networkx
 
     return to_networkx(store, since=since, until=until, kinds=list(kinds) or None)

@@ -53,6 +53,7 @@ from stancegraph.model.namespaces import (
     XSD,
 )
 from stancegraph.model.text import content_hash
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "BATCH_SIZE",
@@ -662,7 +663,7 @@ SELECT ?a ?label ?type ?alt ?country ?wd ?wdg WHERE {{
 """
 
 
-def select_actors(store: Any, names: Sequence[str] = ()) -> list[ActorTarget]:
+def select_actors(store: GraphStore, names: Sequence[str] = ()) -> list[ActorTarget]:
     """The actors to enrich: the named ones (by name, alias or IRI), else every actor.
 
     Groups ("European allies") have no Wikidata item and are left out unless named.
@@ -933,7 +934,7 @@ def _details(
     return data, labels, missed
 
 
-def _existing_names(store: Any, iris: Sequence[str]) -> dict[str, set[str]]:
+def _existing_names(store: GraphStore, iris: Sequence[str]) -> dict[str, set[str]]:
     """Names each actor already has outside the enrichment graph (to avoid repeating them)."""
     out: dict[str, set[str]] = {i: set() for i in iris}
     q = f"""SELECT ?a ?name WHERE {{
@@ -948,7 +949,7 @@ def _existing_names(store: Any, iris: Sequence[str]) -> dict[str, set[str]]:
     return out
 
 
-def _existing_quads(store: Any) -> list[ox.Quad]:
+def _existing_quads(store: GraphStore) -> list[ox.Quad]:
     g = ox.NamedNode(ENRICHMENT_GRAPH)
     q = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ENRICHMENT_GRAPH}> {{ ?s ?p ?o }} }}"
     return [ox.Quad(r["s"], r["p"], r["o"], g) for r in store.query(q)]
@@ -1097,7 +1098,7 @@ def _checksum(quads: Iterable[ox.Quad]) -> str:
     return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _store_checksum(store: Any) -> str | None:
+def _store_checksum(store: GraphStore) -> str | None:
     g = ENRICHMENT_GRAPH
     q = f"SELECT ?c WHERE {{ GRAPH <{g}> {{ <{g}> <{SG.checksum}> ?c }} }}"
     for row in store.query(q):
@@ -1106,7 +1107,7 @@ def _store_checksum(store: Any) -> str | None:
 
 
 def enrich(
-    store: Any,
+    store: GraphStore,
     actors: Sequence[str] = (),
     *,
     endpoint: str = WIKIDATA_ENDPOINT,
@@ -1287,7 +1288,7 @@ def enrich(
 
 
 def offices_at(
-    store: Any, actor_iri: str, date: dt.date | str, *, lang: str = "en"
+    store: GraphStore, actor_iri: str, date: dt.date | str, *, lang: str = "en"
 ) -> list[Office]:
     """The offices an actor held on a date, from the enrichment graph.
 

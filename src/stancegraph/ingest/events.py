@@ -28,7 +28,7 @@ quad). So nothing is written before the import is known to succeed:
 
 Examples
 --------
->>> from stancegraph.store.embedded import Store
+>>> from stancegraph.store import Store
 >>> store = Store(None)
 >>> report = ingest_events(store, "tests/fixtures/events/gdelt2.export.CSV",
 ...                        fmt="gdelt", progress=False)  # doctest: +SKIP
@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import multiprocessing as mp
 import re
 import sys
@@ -46,7 +45,7 @@ import time
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -56,16 +55,16 @@ import pyoxigraph as ox
 from stancegraph.errors import IngestError, ParseError
 from stancegraph.model import vocab
 from stancegraph.model.namespaces import GRAPH, ID, RDF, SG, SKOS
-from stancegraph.model.records import ActorRef, EventRecord
+from stancegraph.model.records import ActorRef, EventRecord, SourceInfo
 from stancegraph.model.text import slugify
 from stancegraph.rdf.mapping import (
-    SourceInfo,
     actor_quads,
     event_quads,
     source_graph_iri,
     source_quads,
 )
-from stancegraph.resolve.registry import Actor, Registry
+from stancegraph.resolve.registry import Actor, Registry, load_registry
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "GDELT_LAYOUTS",
@@ -1006,58 +1005,6 @@ def _chunks(
         proc.join(timeout=10)
 
 
-class _ChunkReader(io.RawIOBase):
-    """A file-like view of the chunk stream, for ``Store.bulk_load(input=...)``."""
-
-    def __init__(
-        self, chunks: Iterator[_Chunk | _Tail], on_chunk: Callable[[_Chunk], None]
-    ) -> None:
-        super().__init__()
-        self.chunks = chunks
-        self.on_chunk = on_chunk
-        self.buffer = memoryview(b"")
-        self.tail: _Tail | None = None
-        self.error: BaseException | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def _fill(self) -> bool:
-        while not self.buffer:
-            try:
-                item = next(self.chunks)
-            except StopIteration:
-                return False
-            except BaseException as exc:
-                self.error = exc
-                raise
-            if isinstance(item, _Tail):
-                self.tail = item
-                continue
-            self.on_chunk(item)
-            self.buffer = memoryview(item.data)
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if not self._fill():
-            return 0
-        n = min(len(b), len(self.buffer))
-        b[:n] = self.buffer[:n]
-        self.buffer = self.buffer[n:]
-        return n
-
-    def read(self, size: int | None = -1) -> bytes:
-        if not self._fill():
-            return b""
-        if size is None or size < 0 or size >= len(self.buffer):
-            data = bytes(self.buffer)
-            self.buffer = memoryview(b"")
-            return data
-        data = bytes(self.buffer[:size])
-        self.buffer = self.buffer[size:]
-        return data
-
-
 # -- writing -------------------------------------------------------------------
 
 
@@ -1087,11 +1034,7 @@ def _checksum(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _is_local(store: Any) -> bool:
-    return isinstance(getattr(store, "ox", None), ox.Store)
-
-
-def recover_torn_sources(store: Any, graph: str | None = None) -> list[str]:
+def recover_torn_sources(store: GraphStore, graph: str | None = None) -> list[str]:
     """Drop source graphs that hold data but no provenance: imports cut off by a crash.
 
     Every import writes a source's provenance last, in one transaction, so a
@@ -1101,14 +1044,8 @@ def recover_torn_sources(store: Any, graph: str | None = None) -> list[str]:
     prefix = str(GRAPH["source/"])
     if graph is not None:
         candidates = [graph] if store.has_graph(graph) else []
-    elif _is_local(store):
-        candidates = [
-            g.value
-            for g in store.ox.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
-        ]
     else:
-        return []
+        candidates = [g for g in store.named_graphs() if g.startswith(prefix)]
     dropped: list[str] = []
     for g in candidates:
         if store.source_checksum(g) is None and store.count(g) > 0:
@@ -1128,7 +1065,7 @@ def _progress_bar(enabled: bool, desc: str) -> Any:
 
 
 def ingest_events(
-    store: Any,
+    store: GraphStore,
     path: str | Path,
     *,
     fmt: str,
@@ -1193,16 +1130,13 @@ def ingest_events(
     path = Path(path)
     if not path.is_file():
         raise ParseError("no such file", path=path)
-    local = _is_local(store)
-    if not local and not hasattr(store, "gsp_endpoint"):
-        raise IngestError(f"cannot bulk-load into {store!r}")
-    if getattr(store, "read_only", False):
+    if store.read_only:
         raise IngestError("the store was opened read-only")
     graph = source_graph_iri(source_id or path.name)
     report = EventIngestReport(path=str(path), kind=fmt, graph=graph, on_error=on_error)
     report.checksum = _checksum(path)
 
-    recover_torn_sources(store, graph if not local else None)
+    recover_torn_sources(store, graph)
     old = store.source_checksum(graph)
     if old == report.checksum and not force:
         report.status = "unchanged"
@@ -1210,9 +1144,7 @@ def ingest_events(
         report.seconds = time.perf_counter() - started
         return report
     if registry is None:
-        from stancegraph.ingest.pipeline import load_registry
-
-        registry = load_registry(store if local else None)
+        registry = load_registry(store)
     if workers is None:
         workers = 1 if path.stat().st_size > _INLINE_MAX_BYTES else 0
     _self_check()
@@ -1250,27 +1182,20 @@ def ingest_events(
         workers=workers,
         triples=True,  # the graph goes in once, as to_graph: a fifth less text to parse
     )
-    tail: _Tail | None = None
+    tails: list[_Tail] = []
+
+    def payload() -> Iterator[bytes]:
+        for item in chunks:
+            if isinstance(item, _Tail):
+                tails.append(item)
+                continue
+            on_chunk(item)
+            if item.data:
+                yield item.data
+
     try:
-        if local:
-            reader = _ChunkReader(chunks, on_chunk)
-            try:
-                store.ox.bulk_load(
-                    input=reader, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph)
-                )
-            except BaseException:
-                if reader.error is not None:
-                    raise reader.error from None
-                raise
-            tail = reader.tail
-        else:
-            for item in chunks:
-                if isinstance(item, _Tail):
-                    tail = item
-                    continue
-                on_chunk(item)
-                if item.data:
-                    _post_ntriples(store, graph, item.data)
+        store.bulk_load(graph, payload())
+        tail = tails[0] if tails else None
         if tail is None:
             raise IngestError(f"the event stream of {str(path)!r} ended early")
         report.layout = tail.layout
@@ -1293,12 +1218,7 @@ def ingest_events(
         )
         extra.extend(source_quads(info))
         # The commit marker: provenance goes last, in one transaction.
-        if local:
-            store.ox.extend(extra)
-        else:
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in extra]
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            _post_ntriples(store, graph, body)
+        store.add(extra)
     except BaseException:
         if bar is not None:
             bar.close()
@@ -1312,20 +1232,6 @@ def ingest_events(
     report.triples = store.count(graph)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _post_ntriples(store: Any, graph: str, data: bytes) -> None:
-    """One Graph Store Protocol POST: the server adds the triples to ``graph``."""
-    if not store.gsp_endpoint:
-        raise IngestError(
-            f"{store!r} has no Graph Store Protocol endpoint; set $STANCEGRAPH_GSP_ENDPOINT"
-        )
-    store._request(
-        store._gsp_url(graph),
-        method="POST",
-        data=data,
-        headers={"Content-Type": "application/n-triples"},
-    )
 
 
 def iter_event_records(

@@ -18,20 +18,18 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import IngestError, ParseError
-from stancegraph.ingest.rdfdoc import parse_rdf, rdf_format_for
-from stancegraph.model.namespaces import RDFS, SG, SKOS
-from stancegraph.model.records import CardRecord, FactCheckRecord
-from stancegraph.paths import ONTOLOGY_DIR, default_registry
+from stancegraph.model.records import CardRecord, FactCheckRecord, SourceInfo
+from stancegraph.parse.rdfdoc import parse_rdf, rdf_format_for
+from stancegraph.paths import ONTOLOGY_DIR
 from stancegraph.rdf.mapping import (
-    SourceInfo,
     actor_quads,
     card_quads,
     factcheck_quads,
     source_graph_iri,
     source_quads,
 )
-from stancegraph.resolve.registry import Actor, Registry, Resolution, read_registry
-from stancegraph.store.embedded import ONTOLOGY_GRAPH, Store
+from stancegraph.resolve.registry import Registry, Resolution, load_registry, read_registry
+from stancegraph.store import ONTOLOGY_GRAPH, GraphStore
 
 __all__ = [
     "KINDS",
@@ -42,7 +40,6 @@ __all__ = [
     "detect_kind",
     "ensure_ontology",
     "ingest",
-    "load_registry",
     "prepare",
     "retract",
 ]
@@ -135,8 +132,8 @@ def detect_kind(path: Path, data: bytes) -> str:
             "event data needs its format: pass --format gdelt or --format icews", path=path
         )
     if suffix in _TEXT_SUFFIXES:
-        from stancegraph.ingest.card import looks_like_card
-        from stancegraph.ingest.factcheck import looks_like_factcheck
+        from stancegraph.parse.card import looks_like_card
+        from stancegraph.parse.factcheck import looks_like_factcheck
 
         text = _decode(data, path)
         if looks_like_card(text):
@@ -150,44 +147,6 @@ def detect_kind(path: Path, data: bytes) -> str:
             line=1,
         )
     raise ParseError(f"unknown document type {suffix!r}; pass --format", path=path)
-
-
-def load_registry(store: Store | None, path: Path | None = None) -> Registry:
-    """The registry for resolution: the registry file plus actors the store already has."""
-    reg_path = path if path is not None else default_registry()
-    registry = read_registry(reg_path) if reg_path is not None else Registry()
-    if store is not None:
-        # Actors that a registry source describes are curated (fuzzy matching may land
-        # on them); actors minted by other documents match only by exact name or alias.
-        q = f"""SELECT ?a ?label ?type ?alt ?curated WHERE {{
-                  ?a <{RDFS.label}> ?label ; a ?type .
-                  FILTER(?type IN (<{SG.Person}>, <{SG.Organization}>, <{SG.State}>,
-                                   <{SG.Group}>, <{SG.Topic}>))
-                  OPTIONAL {{ ?a <{SKOS.altLabel}> ?alt }}
-                  BIND(EXISTS {{ GRAPH ?rg {{ ?a <{RDFS.label}> ?l2 .
-                                            ?rg <{SG.sourceKind}> "registry" }} }} AS ?curated)
-                }}"""
-        known: dict[str, Actor] = {}
-        for row in store.query(q):
-            iri = row["a"].value
-            if iri in registry:
-                continue
-            typ = row["type"].value.rsplit("#", 1)[-1]
-            actor = known.get(iri)
-            if actor is None:
-                actor = Actor(
-                    name=row["label"].value,
-                    type=typ,
-                    iri=iri,
-                    topic=typ == "Topic",
-                    curated=row["curated"].value == "true",
-                )
-                known[iri] = actor
-            if row["alt"] is not None and row["alt"].value not in actor.aliases:
-                actor.aliases.append(row["alt"].value)
-        for actor in known.values():
-            registry.add(actor)
-    return registry
 
 
 def _card_details(card: CardRecord) -> tuple[dict[str, int], dict[str, Any]]:
@@ -293,15 +252,15 @@ def prepare(
         text = _decode(data, path)
         records: list[CardRecord | FactCheckRecord]
         if kind == "card":
-            from stancegraph.ingest.card import parse_card
+            from stancegraph.parse.card import parse_card
 
             records = [parse_card(text, path=path)]
         elif kind == "factcheck":
-            from stancegraph.ingest.factcheck import parse_factcheck
+            from stancegraph.parse.factcheck import parse_factcheck
 
             records = [parse_factcheck(text, path=path)]
         else:
-            from stancegraph.ingest.yamlcard import parse_yaml
+            from stancegraph.parse.yamlcard import parse_yaml
 
             records = list(parse_yaml(text, path=path))
         for record in records:
@@ -326,7 +285,7 @@ def _dedupe(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
 
 
-def write_source(store: Store, parsed: ParsedSource, *, force: bool = False) -> SourceReport:
+def write_source(store: GraphStore, parsed: ParsedSource, *, force: bool = False) -> SourceReport:
     """Write one prepared source: unchanged if its checksum matches, else replace atomically."""
     report = parsed.report
     old = store.source_checksum(report.graph)
@@ -350,7 +309,7 @@ def write_source(store: Store, parsed: ParsedSource, *, force: bool = False) -> 
 
 
 def ingest(
-    store: Store,
+    store: GraphStore,
     paths: Sequence[str | Path],
     *,
     kind: str | None = None,
@@ -394,7 +353,7 @@ def _collect(root: Path) -> list[Path]:
 
 
 def build(
-    store: Store, root: str | Path, *, force: bool = False, prune: bool = True
+    store: GraphStore, root: str | Path, *, force: bool = False, prune: bool = True
 ) -> IngestReport:
     """Make the store hold exactly the documents under ``root`` (the project's ``graph/``).
 
@@ -428,7 +387,7 @@ def build(
     return report
 
 
-def retract(store: Store, source: str) -> SourceReport:
+def retract(store: GraphStore, source: str) -> SourceReport:
     """Remove exactly one source's facts, by graph IRI, file name or path."""
     candidates = {source, source_graph_iri(Path(source).name), source_graph_iri(source)}
     for info in store.sources():
@@ -448,7 +407,7 @@ def _ontology_checksum(files: Sequence[Path]) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def ensure_ontology(store: Store) -> bool:
+def ensure_ontology(store: GraphStore) -> bool:
     """Load the ontology and vocabularies into their own graph if they changed.
 
     Queries read concept labels and class hierarchies from the store, so the

@@ -26,6 +26,7 @@ __all__ = [
     "Precision",
     "QuoteRecord",
     "Record",
+    "SourceInfo",
     "TimelineRecord",
 ]
 
@@ -220,6 +221,18 @@ class EventRecord:
     source_url: str | None = None
     source_country: str | None = None
     target_country: str | None = None
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    """What the store records about a source document: the provenance of its graph."""
+
+    graph: str
+    kind: str
+    path: str
+    checksum: str
+    ingested_at: dt.datetime
+    title: str | None = None
 
 
 Record = CardRecord | FactCheckRecord

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from stancegraph.errors import StancegraphError, StoreError
-from stancegraph.store.embedded import Store
+from stancegraph.store import Store
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "OxigraphServer",
@@ -113,7 +114,7 @@ def demo_store(path: str | Path | None = None, *, root: str | Path | None = None
     return store
 
 
-def build_demo(store: Any, *, root: str | Path | None = None) -> Any:
+def build_demo(store: GraphStore, *, root: str | Path | None = None) -> Any:
     """Build the repository's ``graph/`` into ``store`` (embedded or remote), as ``make demo``.
 
     Parameters
@@ -178,7 +179,7 @@ class OxigraphServer:
 
     def remote(self, **options: Any) -> Any:
         """A :class:`stancegraph.store.remote.RemoteStore` on this server."""
-        from stancegraph.store.remote import RemoteStore
+        from stancegraph.store import RemoteStore
 
         return RemoteStore(self.query_url, **options)
 

@@ -56,10 +56,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from stancegraph.api import QueryResult, QueryStore, run_query
+from stancegraph.api import QueryResult, run_query
 from stancegraph.errors import QueryError
 from stancegraph.model.namespaces import XSD
 from stancegraph.sparql.library import Param, QueryDef, parse_query_file
+from stancegraph.store import GraphStore, open_store
 
 __all__ = [
     "cell_query",
@@ -180,7 +181,7 @@ def cell_query(text: str, name: str = "cell") -> QueryDef:
 
 
 def run_sparql(
-    store: QueryStore, sparql: str, *, params: Mapping[str, Any] | None = None
+    store: GraphStore, sparql: str, *, params: Mapping[str, Any] | None = None
 ) -> QueryResult:
     """Run ad-hoc SPARQL with Python values bound as RDF terms: what ``%%sparql`` does.
 
@@ -228,22 +229,12 @@ class _Target:
     value: Any = None
     label: str = ""
 
-    def open(self) -> tuple[QueryStore, bool]:
+    def open(self) -> tuple[GraphStore, bool]:
         """The store to query and whether the caller must close it."""
         if self.kind == "object":
             return self.value, False
         if self.kind == "endpoint":
-            from stancegraph.store.remote import RemoteStore
-
-            return RemoteStore(str(self.value), read_only=True), True
-        import os
-
-        from stancegraph.store.embedded import open_store
-
-        if self.kind == "default" and os.environ.get("STANCEGRAPH_ENDPOINT"):
-            from stancegraph.store.remote import RemoteStore
-
-            return RemoteStore(os.environ["STANCEGRAPH_ENDPOINT"], read_only=True), True
+            return open_store(endpoint=str(self.value), read_only=True), True
         return open_store(self.value, read_only=True), True
 
 
@@ -358,7 +349,7 @@ def _magics_class() -> type:
                 raise UsageError("give a variable, --store or --endpoint, not several")
             if args.variable:
                 value = self._variable(args.variable.lstrip("$"))
-                if not isinstance(value, QueryStore):
+                if not isinstance(value, GraphStore):
                     raise UsageError(
                         f"{args.variable!r} holds a {type(value).__name__}, "
                         "not a Store or RemoteStore"

@@ -69,7 +69,9 @@ from typing import Any
 import networkx as nx
 
 from stancegraph.errors import QueryError, ResolutionError
+from stancegraph.resolve.names import NameResolver
 from stancegraph.sparql.library import QueryDef, load_query
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "EDGE_KINDS",
@@ -154,7 +156,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _run(store: Any, qd: QueryDef, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _run(store: GraphStore, qd: QueryDef, params: Mapping[str, Any]) -> list[dict[str, Any]]:
     from stancegraph.api import run_query
 
     declared = {p.name for p in qd.params}
@@ -168,7 +170,7 @@ def _run(store: Any, qd: QueryDef, params: Mapping[str, Any]) -> list[dict[str, 
 
 
 def edge_records(
-    store: Any,
+    store: GraphStore,
     *,
     since: Any = None,
     until: Any = None,
@@ -250,7 +252,7 @@ def edge_records(
     return out
 
 
-def _node_attrs(store: Any) -> dict[str, dict[str, Any]]:
+def _node_attrs(store: GraphStore) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in _run(store, load_query("network_nodes"), {}):
         wd = row.get("wikidata")
@@ -267,8 +269,12 @@ def _fallback_node(iri: str) -> dict[str, Any]:
     return {"label": iri.rsplit("/", 1)[-1], "type": "Actor", "wikidata": None, "iri": iri}
 
 
-def resolve_node(graph: nx.Graph, name: str, store: Any = None) -> str:
+def resolve_node(graph: nx.Graph, name: str, names: NameResolver | None = None) -> str:
     """The node a user means: an IRI in the graph, a label, or a registry name or alias.
+
+    ``names`` (the store's :class:`~stancegraph.resolve.names.NameResolver`)
+    resolves aliases and misspellings as ingestion did; without it only node
+    IRIs and labels (whole, or a unique part) are matched.
 
     Raises
     ------
@@ -284,10 +290,8 @@ def resolve_node(graph: nx.Graph, name: str, store: Any = None) -> str:
     hits = [n for n, d in graph.nodes(data=True) if str(d.get("label", "")).casefold() == folded]
     if len(hits) == 1:
         return hits[0]
-    if store is not None:
-        from stancegraph.api import make_resolver
-
-        iri = make_resolver(store)(text, "actor")
+    if names is not None:
+        iri = names.find(text, "actor")
         if iri is not None and iri in graph:
             return iri
         if iri is not None:
@@ -304,7 +308,7 @@ def resolve_node(graph: nx.Graph, name: str, store: Any = None) -> str:
 
 
 def to_networkx(
-    store: Any,
+    store: GraphStore,
     *,
     since: Any = None,
     until: Any = None,
@@ -339,7 +343,7 @@ def to_networkx(
 
     Examples
     --------
-    >>> from stancegraph.store.embedded import Store
+    >>> from stancegraph.store import Store
     >>> G = to_networkx(Store(None))
     >>> G.number_of_nodes(), G.number_of_edges()
     (0, 0)
@@ -366,7 +370,7 @@ def to_networkx(
         data = {k: v for k, v in rec.items() if k not in {"u", "v", "key"}}
         G.add_edge(rec["u"], rec["v"], key=rec["key"], **data)
     if focus is not None:
-        center = resolve_node(G, focus, store)
+        center = resolve_node(G, focus, NameResolver.for_store(store))
         radius = 1 if depth is None else int(depth)
         if radius < 0:
             raise QueryError(f"depth must be 0 or more, not {depth!r}")
@@ -401,7 +405,9 @@ def _packed_pairs() -> str:
     )
 
 
-def _event_pair_totals(store: Any, since: Any, until: Any) -> dict[tuple[str, str], list[Any]]:
+def _event_pair_totals(
+    store: GraphStore, since: Any, until: Any
+) -> dict[tuple[str, str], list[Any]]:
     """(actor, counterpart) -> [events, Goldstein sum, scored events], over every source."""
     acc: dict[tuple[str, str], list[Any]] = {}
 
@@ -428,7 +434,7 @@ def _event_pair_totals(store: Any, since: Any, until: Any) -> dict[tuple[str, st
     return acc
 
 
-def event_network(store: Any, *, since: Any = None, until: Any = None) -> nx.DiGraph:
+def event_network(store: GraphStore, *, since: Any = None, until: Any = None) -> nx.DiGraph:
     """The actor network of coded event data (GDELT/ICEWS), one edge per ordered pair.
 
     Why a projection of its own: :func:`to_networkx` makes one edge per event,
@@ -455,7 +461,7 @@ def event_network(store: Any, *, since: Any = None, until: Any = None) -> nx.DiG
 
     Examples
     --------
-    >>> from stancegraph.store.embedded import Store
+    >>> from stancegraph.store import Store
     >>> event_network(Store(None)).number_of_edges()
     0
     """

@@ -9,10 +9,8 @@ going through rdflib objects.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
@@ -39,6 +37,7 @@ from stancegraph.model.records import (
     EventRecord,
     FactCheckRecord,
     Precision,
+    SourceInfo,
 )
 from stancegraph.model.text import content_hash, slugify
 from stancegraph.resolve.registry import Actor, Registry
@@ -92,18 +91,6 @@ def _int(n: int) -> Literal:
 
 def _text(s: str) -> Literal:
     return Literal(s)
-
-
-@dataclass(slots=True)
-class SourceInfo:
-    """What the store records about a source document."""
-
-    graph: str
-    kind: str
-    path: str
-    checksum: str
-    ingested_at: dt.datetime
-    title: str | None = None
 
 
 class _Emitter:

@@ -20,9 +20,12 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from stancegraph.errors import ParseError
-from stancegraph.model.namespaces import ID, WD
+from stancegraph.model.namespaces import ID, RDFS, SG, SKOS, WD
 from stancegraph.model.records import ACTOR_TYPES, ActorRef
 from stancegraph.model.text import fold, slugify
+from stancegraph.parse.yamlcard import _SafeCardLoader
+from stancegraph.paths import default_registry
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "FUZZY_THRESHOLD",
@@ -30,6 +33,7 @@ __all__ = [
     "Registry",
     "Resolution",
     "actor_iri",
+    "load_registry",
     "read_registry",
     "topic_iri",
 ]
@@ -302,8 +306,6 @@ def read_registry(path: str | Path) -> Registry:
         raise ParseError(f"cannot read registry: {exc}", path=path) from exc
     # The cards' loader: no anchors or aliases (an alias bomb expands without bound
     # when the entries are walked) and bounded nesting (no RecursionError).
-    from stancegraph.ingest.yamlcard import _SafeCardLoader
-
     try:
         node = yaml.compose(text, Loader=_SafeCardLoader)
         data = yaml.load(text, Loader=_SafeCardLoader)
@@ -322,3 +324,46 @@ def read_registry(path: str | Path) -> Registry:
             if key.value == "actors" and isinstance(value, yaml.SequenceNode):
                 marks = {i: item.start_mark.line + 1 for i, item in enumerate(value.value)}
     return Registry(_load_entries(data, path, marks))
+
+
+def load_registry(store: GraphStore | None, path: Path | None = None) -> Registry:
+    """The registry for resolution: the registry file plus actors the store already has.
+
+    ``path`` defaults to :func:`stancegraph.paths.default_registry`. Actors found
+    only in the store keep the IRIs the store gave them, so a name minted by an
+    earlier document resolves to the same actor.
+    """
+    reg_path = path if path is not None else default_registry()
+    registry = read_registry(reg_path) if reg_path is not None else Registry()
+    if store is not None:
+        # Actors that a registry source describes are curated (fuzzy matching may land
+        # on them); actors minted by other documents match only by exact name or alias.
+        q = f"""SELECT ?a ?label ?type ?alt ?curated WHERE {{
+                  ?a <{RDFS.label}> ?label ; a ?type .
+                  FILTER(?type IN (<{SG.Person}>, <{SG.Organization}>, <{SG.State}>,
+                                   <{SG.Group}>, <{SG.Topic}>))
+                  OPTIONAL {{ ?a <{SKOS.altLabel}> ?alt }}
+                  BIND(EXISTS {{ GRAPH ?rg {{ ?a <{RDFS.label}> ?l2 .
+                                            ?rg <{SG.sourceKind}> "registry" }} }} AS ?curated)
+                }}"""
+        known: dict[str, Actor] = {}
+        for row in store.query(q):
+            iri = row["a"].value
+            if iri in registry:
+                continue
+            typ = row["type"].value.rsplit("#", 1)[-1]
+            actor = known.get(iri)
+            if actor is None:
+                actor = Actor(
+                    name=row["label"].value,
+                    type=typ,
+                    iri=iri,
+                    topic=typ == "Topic",
+                    curated=row["curated"].value == "true",
+                )
+                known[iri] = actor
+            if row["alt"] is not None and row["alt"].value not in actor.aliases:
+                actor.aliases.append(row["alt"].value)
+        for actor in known.values():
+            registry.add(actor)
+    return registry

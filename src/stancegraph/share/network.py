@@ -51,6 +51,8 @@ from urllib.parse import urlsplit
 import networkx as nx
 import numpy as np
 
+from stancegraph.store.base import GraphStore
+
 __all__ = [
     "ACTOR_STYLES",
     "HEADLESS_CHROMIUM_ARGS",
@@ -345,7 +347,7 @@ def _polarity(data: Mapping[str, Any]) -> str:
     return "positive" if s > 0 else "negative" if s < 0 else "neutral"
 
 
-def source_index(store: Any) -> dict[str, dict[str, str | None]]:
+def source_index(store: GraphStore) -> dict[str, dict[str, str | None]]:
     """Title, URL and path of every source document, keyed by its graph IRI.
 
     Edges of :func:`stancegraph.project.graph.to_networkx` name their sources by

@@ -10,7 +10,7 @@ known), Actions Taken (category line and description), Criticism (critic line
 and text).
 
 The Markdown form is the plain-text card format itself, so that
-:func:`stancegraph.ingest.card.parse_card` reads it back to the same facts:
+:func:`stancegraph.parse.card.parse_card` reads it back to the same facts:
 
 - a dated timeline item starts with its date ("March 18, 2025: ...") unless
   its text already names that date first, because the card parser dates
@@ -46,7 +46,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from stancegraph.errors import ResolutionError, StancegraphError
+from stancegraph.resolve.names import NameResolver
 from stancegraph.share.network import csp_header, inline_asset, page_environment, safe_url
+from stancegraph.store.base import GraphStore
 
 __all__ = [
     "FORMATS",
@@ -63,7 +65,6 @@ __all__ = [
     "format_date",
     "render_brief",
     "render_card",
-    "resolve_actor",
     "stance_card",
     "strip_source_marks",
 ]
@@ -214,35 +215,13 @@ def _val(term: Any) -> Any:
     return None if term is None else term.value
 
 
-def _rows(store: Any, sparql: str, **bindings: str) -> list[dict[str, Any]]:
+def _rows(store: GraphStore, sparql: str, **bindings: str) -> list[dict[str, Any]]:
     result = store.query(sparql, {k: ox.NamedNode(v) for k, v in bindings.items()})
     names = [v.value for v in result.variables]
     return [{n: _val(row[n]) for n in names} for row in result]
 
 
-def resolve_actor(store: Any, name: str) -> str:
-    """The IRI of an actor or topic named by a user (name, alias, ``<IRI>`` or IRI).
-
-    Raises
-    ------
-    ResolutionError
-        When no actor or topic has that name.
-    """
-    text = name.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if text.startswith(("http://", "https://")):
-        return text
-    from stancegraph.api import make_resolver
-
-    resolve = make_resolver(store)
-    found = resolve(text, "actor") or resolve(text, "topic")
-    if found is None:
-        raise ResolutionError(f"no actor or topic named {name!r} in the graph")
-    return found
-
-
-def _sources(store: Any) -> dict[str, SourceRef]:
+def _sources(store: GraphStore) -> dict[str, SourceRef]:
     from stancegraph.share.network import source_index
 
     return {
@@ -251,7 +230,7 @@ def _sources(store: Any) -> dict[str, SourceRef]:
     }
 
 
-def _label(store: Any, iri: str, graph: str | None = None) -> str:
+def _label(store: GraphStore, iri: str, graph: str | None = None) -> str:
     q = "SELECT ?x ?label WHERE { ?x rdfs:label ?label } ORDER BY ?label"
     if graph:
         q = "SELECT ?x ?g ?label WHERE { GRAPH ?g { ?x rdfs:label ?label } } ORDER BY ?label"
@@ -324,7 +303,9 @@ def _first(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def stance_card(store: Any, holder: str, target: str, *, source: str | None = None) -> StanceCard:
+def stance_card(
+    store: GraphStore, holder: str, target: str, *, source: str | None = None
+) -> StanceCard:
     """Read the declared stance of ``holder`` toward ``target`` back from the store.
 
     Parameters
@@ -343,7 +324,8 @@ def stance_card(store: Any, holder: str, target: str, *, source: str | None = No
     ResolutionError
         When a name is unknown, or no source declares such a stance.
     """
-    h, t = resolve_actor(store, holder), resolve_actor(store, target)
+    names = NameResolver.for_store(store)
+    h, t = names.resolve(holder), names.resolve(target)
     stances = _rows(store, _STANCES, holder=h, target=t)
     if not stances:
         raise ResolutionError(
@@ -430,7 +412,7 @@ def stance_card(store: Any, holder: str, target: str, *, source: str | None = No
     )
 
 
-def _add_offices(store: Any, holder: str, items: Any) -> None:
+def _add_offices(store: GraphStore, holder: str, items: Any) -> None:
     """The holder's office at each dated item, where enrichment recorded one."""
     from stancegraph.enrich.wikidata import offices_at
 
@@ -496,7 +478,7 @@ def _one_line(text: str) -> str:
 def _dated(text: str, date: str | None, precision: str) -> str:
     """``text`` led by its date, unless the card parser already reads that date from it."""
     from stancegraph.errors import ParseError
-    from stancegraph.ingest.dates import item_date
+    from stancegraph.parse.dates import item_date
 
     shown = format_date(date, precision)
     if not shown:
@@ -636,7 +618,7 @@ def _date_key(item: BriefItem) -> tuple[int, str]:
     return (0, item.date) if item.date else (1, "")
 
 
-def evidence_brief(store: Any, a: str, b: str, *, graph: Any = None) -> EvidenceBrief:
+def evidence_brief(store: GraphStore, a: str, b: str, *, graph: Any = None) -> EvidenceBrief:
     """Gather the evidence on the relationship of two actors.
 
     Parameters
@@ -651,7 +633,8 @@ def evidence_brief(store: Any, a: str, b: str, *, graph: Any = None) -> Evidence
     """
     from stancegraph.project.graph import to_networkx
 
-    a_iri, b_iri = resolve_actor(store, a), resolve_actor(store, b)
+    names = NameResolver.for_store(store)
+    a_iri, b_iri = names.resolve(a), names.resolve(b)
     g = graph if graph is not None else to_networkx(store)
     sources = _sources(store)
     a_label = str(g.nodes[a_iri].get("label")) if a_iri in g else _label(store, a_iri)
@@ -745,7 +728,7 @@ def evidence_brief(store: Any, a: str, b: str, *, graph: Any = None) -> Evidence
     )
 
 
-def _derived(store: Any, h: str, t: str, hl: str, tl: str) -> list[dict[str, Any]]:
+def _derived(store: GraphStore, h: str, t: str, hl: str, tl: str) -> list[dict[str, Any]]:
     """The stance the dated evidence shows, by year (empty without evidence or the module)."""
     try:
         from stancegraph.analysis.trajectory import trajectory

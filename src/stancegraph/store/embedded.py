@@ -8,29 +8,23 @@ transaction, so readers see the old source or the new one, never half of it.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import io
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from stancegraph.errors import QueryError, StoreError
-from stancegraph.model.namespaces import GRAPH, PREFIXES, SG
-from stancegraph.rdf.mapping import SourceInfo
+from stancegraph.model.namespaces import PREFIXES, SG
+from stancegraph.model.records import SourceInfo
+from stancegraph.sparql.terms import term_to_python
+from stancegraph.store.base import SOURCES_QUERY, Term, source_infos
 
-__all__ = [
-    "ONTOLOGY_GRAPH",
-    "SOURCES_QUERY",
-    "Store",
-    "open_store",
-    "source_infos",
-    "term_to_python",
-]
+__all__ = ["EXPORT_FORMATS", "Store"]
 
-ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 _LOCK_HINTS = ("lock", "resource temporarily unavailable", "already in use")
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -48,32 +42,6 @@ _DATASET_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_L
 
 def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-SOURCES_QUERY = """
-    SELECT ?g ?kind ?path ?checksum ?at ?title WHERE {
-      GRAPH ?g { ?g a sg:Source ; sg:sourceKind ?kind ; sg:sourcePath ?path ;
-                    sg:checksum ?checksum ; prov:generatedAtTime ?at .
-                 OPTIONAL { ?g dct:title ?title } }
-    } ORDER BY ?path"""
-
-
-def source_infos(rows: Iterable[Any]) -> list[SourceInfo]:
-    """Sources from the rows of :data:`SOURCES_QUERY` (embedded store or remote server)."""
-    out: dict[str, SourceInfo] = {}
-    for row in rows:
-        g = row["g"].value
-        if g in out:
-            continue
-        out[g] = SourceInfo(
-            graph=g,
-            kind=row["kind"].value,
-            path=row["path"].value,
-            checksum=row["checksum"].value,
-            ingested_at=dt.datetime.fromisoformat(row["at"].value),
-            title=row["title"].value if row["title"] is not None else None,
-        )
-    return list(out.values())
 
 
 def _term(term: object) -> str:
@@ -164,6 +132,14 @@ class Store:
                 pass
         self.ox = None  # type: ignore[assignment]
 
+    @property
+    def location(self) -> str:
+        """The store's folder, or ``:memory:``."""
+        return str(self.path) if self.path is not None else ":memory:"
+
+    def __repr__(self) -> str:
+        return f"Store({self.location!r}, read_only={self.read_only})"
+
     # -- sources -----------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
         """Every source document in the store, with its provenance."""
@@ -184,7 +160,40 @@ class Store:
         return result
 
     def has_graph(self, graph: str) -> bool:
+        """Whether a named graph of that name exists."""
         return self.ox.contains_named_graph(ox.NamedNode(graph))
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of every named graph."""
+        return [g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def add(self, quads: Sequence[ox.Quad]) -> None:
+        """Add quads in one transaction (Oxigraph's ``extend`` is all-or-nothing)."""
+        self._writable()
+        try:
+            self.ox.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"could not write to the store: {exc}") from exc
+
+    def bulk_load(self, graph: str, chunks: Iterable[bytes]) -> None:
+        """Stream N-Triples chunks into ``graph`` through Oxigraph's bulk loader.
+
+        The loader reads a file-like object; the chunks are handed to it as they
+        come, so a producer (a parsing worker) and the loader overlap. An error
+        raised by the producer surfaces as itself, not as the loader's parse error.
+        """
+        self._writable()
+        reader = _ChunkReader(chunks)
+        try:
+            self.ox.bulk_load(
+                input=cast(IO[bytes], reader),
+                format=ox.RdfFormat.N_TRIPLES,
+                to_graph=ox.NamedNode(graph),
+            )
+        except BaseException:
+            if reader.error is not None:
+                raise reader.error from None
+            raise
 
     def replace_graph(self, graph: str, quads: Sequence[ox.Quad]) -> None:
         """Make ``graph`` hold exactly ``quads``, atomically.
@@ -228,7 +237,7 @@ class Store:
     def query(
         self,
         sparql: str,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
+        bindings: Mapping[str, Term] | None = None,
         *,
         union: bool = True,
     ) -> Any:
@@ -256,7 +265,7 @@ class Store:
     def select(
         self,
         sparql: str,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
+        bindings: Mapping[str, Term] | None = None,
     ) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of Python values (see :func:`term_to_python`)."""
         result = self.query(sparql, bindings)
@@ -282,56 +291,55 @@ class Store:
         return len(triples)
 
     def iter_quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of one named graph, or of the whole store."""
         g = ox.NamedNode(graph) if graph else None
         return iter(self.ox.quads_for_pattern(None, None, None, g))
 
 
-def open_store(
-    path: str | Path | None = None, *, read_only: bool = False, wait: float = 0.0
-) -> Store:
-    """Open the store at ``path`` (default: ``$STANCEGRAPH_STORE`` or ``.stancegraph/``)."""
-    from stancegraph.paths import default_store_path
+class _ChunkReader(io.RawIOBase):
+    """A readable binary stream over an iterable of byte chunks, for ``bulk_load``.
 
-    return Store(path if path is not None else default_store_path(), read_only=read_only, wait=wait)
-
-
-def term_to_python(term: Any) -> Any:
-    """A result term as the Python value an analyst expects.
-
-    IRIs stay strings; xsd numbers become int/float; xsd:date a ``date``;
-    xsd:dateTime a ``datetime``; booleans ``bool``; gYear/gYearMonth and
-    everything else their lexical string.
+    An exception raised while producing the chunks is kept in ``error`` before it
+    propagates, so that :meth:`Store.bulk_load` re-raises the producer's own error
+    instead of the loader's complaint about a truncated document.
     """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value.rsplit("#", 1)[-1]
-        v = term.value
-        try:
-            if dtype in {
-                "integer",
-                "int",
-                "long",
-                "short",
-                "positiveInteger",
-                "nonNegativeInteger",
-                "negativeInteger",
-                "nonPositiveInteger",
-            }:
-                return int(v)
-            if dtype in {"decimal", "double", "float"}:
-                return float(v)
-            if dtype == "boolean":
-                return v in {"true", "1"}
-            if dtype == "date":
-                return dt.date.fromisoformat(v)
-            if dtype == "dateTime":
-                return dt.datetime.fromisoformat(v)
-        except ValueError:
-            return v
-        return v
-    return str(term)
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        super().__init__()
+        self._chunks = iter(chunks)
+        self._buffer = memoryview(b"")
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> bool:
+        while not self._buffer:
+            try:
+                data = next(self._chunks)
+            except StopIteration:
+                return False
+            except BaseException as exc:
+                self.error = exc
+                raise
+            self._buffer = memoryview(data)
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if not self._fill():
+            return 0
+        n = min(len(b), len(self._buffer))
+        b[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+    def read(self, size: int | None = -1) -> bytes:
+        if not self._fill():
+            return b""
+        if size is None or size < 0 or size >= len(self._buffer):
+            data = bytes(self._buffer)
+            self._buffer = memoryview(b"")
+            return data
+        data = bytes(self._buffer[:size])
+        self._buffer = self._buffer[size:]
+        return data

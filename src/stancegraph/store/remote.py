@@ -28,21 +28,20 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
 
 from stancegraph.errors import EndpointError, QueryError, StoreError
 from stancegraph.model.namespaces import PREFIXES, SG
-from stancegraph.rdf.mapping import SourceInfo
-from stancegraph.store.embedded import SOURCES_QUERY, source_infos
+from stancegraph.model.records import SourceInfo
+from stancegraph.sparql.terms import Term, term_to_python, term_to_sparql
+from stancegraph.store.base import SOURCES_QUERY, source_infos
 
-__all__ = ["DEFAULT_USER_AGENT", "RemoteStore", "inject_values", "term_to_sparql"]
+__all__ = ["DEFAULT_USER_AGENT", "RemoteStore", "inject_values"]
 
 DEFAULT_USER_AGENT = "stancegraph (SPARQL 1.1 client; +https://w3id.org/stancegraph/)"
-
-Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
 # Tokens that may contain braces or keywords without being syntax: strings,
 # comments and IRIs. Everything else is scanned for braces and keywords.
@@ -64,27 +63,6 @@ _TOKEN = re.compile(
 )
 _FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 _PARTIAL_HEADERS = ("x-sparql-maxrows",)
-
-
-def term_to_sparql(term: Term) -> str:
-    """A term in N-Triples syntax (valid SPARQL), proven to parse back to itself.
-
-    pyoxigraph writes the term (escaping quotes, backslashes and line breaks);
-    parsing it back as the object of an N-Triples line proves that the text is
-    exactly one term, so no value can close a string or a block.
-    """
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be a query parameter")
-    if not isinstance(term, ox.NamedNode | ox.Literal):
-        raise QueryError(f"a query parameter must be an RDF term, not {type(term).__name__}")
-    text = str(term)
-    try:
-        parsed = list(ox.parse(f"<urn:x:s> <urn:x:p> {text} .\n", ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as exc:
-        raise QueryError(f"cannot serialise parameter value {term!r}: {exc}") from exc
-    if len(parsed) != 1 or parsed[0].object != term or "\n" in text or "\r" in text:
-        raise QueryError(f"cannot serialise parameter value {term!r} safely")
-    return text
 
 
 def _significant(sparql: str) -> list[tuple[str, str, int, int]]:
@@ -279,6 +257,11 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint!r}, read_only={self.read_only})"
 
+    @property
+    def location(self) -> str:
+        """The query endpoint's URL."""
+        return self.endpoint
+
     # -- HTTP --------------------------------------------------------------
     def _request(
         self,
@@ -400,8 +383,6 @@ class RemoteStore:
         self, sparql: str, bindings: Mapping[str, Term] | None = None
     ) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of Python values, as :meth:`Store.select`."""
-        from stancegraph.store.embedded import term_to_python
-
         result = self.query(sparql, bindings)
         names = [v.value for v in result.variables]
         return [{n: term_to_python(row[n]) for n in names} for row in result]
@@ -434,6 +415,11 @@ class RemoteStore:
         for row in rows:
             return int(row["n"].value)
         return 0
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of every named graph on the server."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)]
 
     def iter_quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """Every quad of one named graph, or of all of them."""
@@ -473,6 +459,49 @@ class RemoteStore:
         lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         self._update(
             f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{lines}\n}} }}"
+        )
+
+    def add(self, quads: Sequence[ox.Quad]) -> None:
+        """Add quads with one request per graph they name (Graph Store Protocol ``POST``,
+        else one SPARQL Update ``INSERT DATA``)."""
+        self._writable()
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in quads:
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise StoreError(f"quad outside any named graph: {q}")
+            by_graph.setdefault(q.graph_name.value, []).append(
+                ox.Triple(q.subject, q.predicate, q.object)
+            )
+        for graph, triples in by_graph.items():
+            if self.gsp_endpoint:
+                self._post_ntriples(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+                continue
+            lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            target = ox.NamedNode(graph)
+            self._update(f"INSERT DATA {{ GRAPH {target} {{\n{lines}\n}} }}")
+
+    def bulk_load(self, graph: str, chunks: Iterable[bytes]) -> None:
+        """POST each N-Triples chunk to the graph's Graph Store Protocol endpoint.
+
+        Each request is its own transaction on the server; the caller writes the
+        source's provenance last (see :meth:`GraphStore.bulk_load`).
+        """
+        self._writable()
+        if not self.gsp_endpoint:
+            raise StoreError(
+                f"{self!r} has no Graph Store Protocol endpoint for bulk loading; "
+                "set $STANCEGRAPH_GSP_ENDPOINT"
+            )
+        for data in chunks:
+            if data:
+                self._post_ntriples(graph, data)
+
+    def _post_ntriples(self, graph: str, data: bytes | None) -> None:
+        self._request(
+            self._gsp_url(graph),
+            method="POST",
+            data=data or b"",
+            headers={"Content-Type": "application/n-triples"},
         )
 
     def drop_graph(self, graph: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from stancegraph.model.namespaces import SG
-from stancegraph.store.embedded import Store
+from stancegraph.store.base import GraphStore
 
 __all__ = ["store_stats"]
 
@@ -25,7 +25,7 @@ _CLASSES = {
 }
 
 
-def store_stats(store: Store) -> dict[str, Any]:
+def store_stats(store: GraphStore) -> dict[str, Any]:
     """Triples, sources with their provenance, and instances per class."""
     counts: dict[str, int] = {}
     values = " ".join(f'(<{iri}> "{name}")' for name, iri in _CLASSES.items())
@@ -50,7 +50,7 @@ def store_stats(store: Store) -> dict[str, Any]:
     for s in sources:
         by_kind[s["kind"]] = by_kind.get(s["kind"], 0) + 1
     return {
-        "store": str(store.path) if store.path else ":memory:",
+        "store": store.location,
         "triples": store.count(),
         "sources": sources,
         "sources_by_kind": by_kind,

@@ -43,7 +43,8 @@ import re
 from pathlib import Path
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.card import (
+from stancegraph.model.records import ActorRef, FactCheckRecord, FindingRecord, Precision
+from stancegraph.parse.card import (
     _check_dates,
     _join_paragraphs,
     _Joined,
@@ -51,8 +52,7 @@ from stancegraph.ingest.card import (
     _prepare,
     _read_text,
 )
-from stancegraph.ingest.dates import parse_date_text
-from stancegraph.model.records import ActorRef, FactCheckRecord, FindingRecord, Precision
+from stancegraph.parse.dates import parse_date_text
 
 __all__ = [
     "DEMONYMS",

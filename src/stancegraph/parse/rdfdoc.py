@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.guards import check_rdf_resources
+from stancegraph.parse.guards import check_rdf_resources
 
 __all__ = ["RDF_EXTENSIONS", "parse_rdf", "rdf_format_for"]
 

@@ -55,8 +55,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.dates import find_dates, item_date
-from stancegraph.ingest.polarity import score_polarity
 from stancegraph.model.records import (
     ActionRecord,
     ActorRef,
@@ -65,6 +63,8 @@ from stancegraph.model.records import (
     QuoteRecord,
     TimelineRecord,
 )
+from stancegraph.parse.dates import find_dates, item_date
+from stancegraph.parse.polarity import score_polarity
 
 __all__ = [
     "KIND_WORDS",

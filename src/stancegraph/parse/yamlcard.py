@@ -2,7 +2,7 @@
 
 One document per file, either a single card (``type: stance-card`` or
 ``type: fact-check``) or several under ``cards:``. The format is described by
-the JSON Schema shipped as ``stancegraph/ingest/schema/card.schema.json``
+the JSON Schema shipped as ``stancegraph/parse/schema/card.schema.json``
 (draft 2020-12); every file is validated against it, and a failure names the
 field (``cards[1].timeline[0].date``) and its line.
 
@@ -25,8 +25,8 @@ Explicit fields win over heuristics: a ``polarity`` given is used as is, a
 are the item's quotes. Without them, quotes are taken from the "..." / “...”
 spans of the text as in text cards, the item's quotes (or, lacking
 quotes, its text) are scored with
-:func:`~stancegraph.ingest.polarity.score_polarity`, and a date written in the
-text is found with :func:`~stancegraph.ingest.dates.item_date`. A
+:func:`~stancegraph.parse.polarity.score_polarity`, and a date written in the
+text is found with :func:`~stancegraph.parse.dates.item_date`. A
 ``polarity_value`` without ``polarity`` gives the label by its sign (within
 ±0.15: neutral). Citations of a fact-check finding, when not listed, are read
 from the ``[n]`` markers in its text.
@@ -48,10 +48,6 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stancegraph.errors import ParseError
-from stancegraph.ingest.card import _prepare, quoted_spans
-from stancegraph.ingest.dates import item_date, parse_date_text
-from stancegraph.ingest.factcheck import citation_numbers, name_candidates
-from stancegraph.ingest.polarity import score_polarity
 from stancegraph.model.records import (
     ActionRecord,
     ActorRef,
@@ -65,6 +61,10 @@ from stancegraph.model.records import (
     QuoteRecord,
     TimelineRecord,
 )
+from stancegraph.parse.card import _prepare, quoted_spans
+from stancegraph.parse.dates import item_date, parse_date_text
+from stancegraph.parse.factcheck import citation_numbers, name_candidates
+from stancegraph.parse.polarity import score_polarity
 
 __all__ = [
     "MAX_DEPTH",
@@ -127,7 +127,7 @@ _SafeCardLoader.add_constructor(_TIMESTAMP_TAG, yaml.SafeLoader.construct_yaml_s
 @functools.cache
 def card_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the analysts' YAML format, as a dict."""
-    source = resources.files("stancegraph.ingest").joinpath("schema/card.schema.json")
+    source = resources.files("stancegraph.parse").joinpath("schema/card.schema.json")
     return json.loads(source.read_text(encoding="utf-8"))
 
 
@@ -558,7 +558,7 @@ def read_yaml(path: str | Path) -> list[CardRecord | FactCheckRecord]:
         As :func:`parse_yaml`, and if the file cannot be read, is too large or
         is not UTF-8.
     """
-    from stancegraph.ingest.card import _read_text
+    from stancegraph.parse.card import _read_text
 
     text = _read_text(path, max_bytes=MAX_YAML_BYTES)
     return parse_yaml(text, path=path)
