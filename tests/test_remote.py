@@ -303,3 +303,35 @@ def test_values_go_inside_the_group_of_a_lateral_query() -> None:
     store.add(ox.Quad(ox.NamedNode("urn:x:t"), ox.NamedNode("urn:x:q"), ox.Literal("2")))
     rows = [(r["a"], r["n"]) for r in store.query(out)]
     assert rows == [(ox.NamedNode("urn:x:a"), ox.Literal("1"))]
+
+
+def test_validate_on_a_server_reports_violations_in_words(
+    oxigraph_server: OxigraphServer, tmp_path: Path
+) -> None:
+    """`--endpoint URL validate` with a violation: exit 1 and the violation in words.
+
+    It once ended in a traceback ('RemoteStore' object has no attribute 'ox') with
+    exit status 1, which read as "violations found".
+    """
+    bad = tmp_path / "stance-without-holder.ttl"
+    bad.write_text(
+        (Path(__file__).parent / "fixtures" / "shapes" / "Stance-invalid-01.ttl").read_text(),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    endpoint = ["--endpoint", oxigraph_server.query_url]
+    added = runner.invoke(cli, [*endpoint, "ingest", str(bad)])
+    assert added.exit_code == 0, added.output
+    try:
+        result = runner.invoke(cli, [*endpoint, "validate"])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "A stance needs exactly one holder" in result.output
+        assert "stance-without-holder.ttl" in result.output
+        as_json = runner.invoke(cli, [*endpoint, "validate", "--json"])
+        assert as_json.exit_code == 1, as_json.output
+        report = json.loads(as_json.output)
+        assert report["conforms"] is False
+        assert any(v["source"] == str(bad) for v in report["violations"])
+    finally:
+        runner.invoke(cli, [*endpoint, "retract", bad.name])
