@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= .stancegraph
 OUT    ?= out
 
-.PHONY: setup demo test test-quick lint browser bench stress notebook docs clean
+.PHONY: setup demo test test-quick lint browser servers bench stress notebook docs clean
 
 setup: $(STAMP)
 
@@ -32,7 +32,11 @@ demo: setup
 browser:
 	@bash scripts/install-browser.sh
 
-test: setup browser
+# SPARQL servers from the system packages, for the tests that run the library on other engines.
+servers:
+	@bash scripts/install-virtuoso.sh
+
+test: setup browser servers
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-quick: setup
@@ -46,7 +50,7 @@ lint: setup
 bench: setup
 	$(BIN)/python -m bench all
 
-stress: setup browser
+stress: setup browser servers
 	STANCEGRAPH_STRESS=1 $(BIN)/python -m pytest -n 2 --dist loadfile -m slow -p no:randomly -s
 
 notebook: setup
